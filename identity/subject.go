@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/etjanst/etjanst/idnum"
 )
 
 // Scheme names the kind of identifier a Subject carries. Never assume that
@@ -109,11 +111,21 @@ func (s Subject) Validate() error {
 	}
 	switch s.Scheme {
 	case SchemePersonnummer:
-		if err := checkPersonnummer(s.Value); err != nil {
+		if len(s.Value) != 12 || !isDigits(s.Value) {
+			return fmt.Errorf("%w: se-pnr: want 12 digits", ErrInvalidSubject)
+		}
+		p, err := idnum.ParsePersonnummer(s.Value, nil)
+		if err != nil {
 			return fmt.Errorf("%w: se-pnr: %w", ErrInvalidSubject, err)
 		}
+		if p.String() != s.Value {
+			return fmt.Errorf("%w: se-pnr: not in normal form", ErrInvalidSubject)
+		}
 	case SchemeOrganisationsnummer:
-		if err := checkOrganisationsnummer(s.Value); err != nil {
+		if len(s.Value) != 10 || !isDigits(s.Value) {
+			return fmt.Errorf("%w: se-orgnr: want 10 digits", ErrInvalidSubject)
+		}
+		if _, err := idnum.ParseOrganisationsnummer(s.Value); err != nil {
 			return fmt.Errorf("%w: se-orgnr: %w", ErrInvalidSubject, err)
 		}
 	default:
@@ -137,6 +149,47 @@ func (s Subject) Validate() error {
 	}
 	return nil
 }
+
+// PersonSubject returns the se-pnr Subject of a parsed personnummer or
+// samordningsnummer.
+func PersonSubject(p idnum.Personnummer) Subject {
+	return Subject{Scheme: SchemePersonnummer, Value: p.String()}
+}
+
+// OrganisationSubject returns the se-orgnr Subject of a parsed
+// organisationsnummer.
+func OrganisationSubject(o idnum.Organisationsnummer) Subject {
+	return Subject{Scheme: SchemeOrganisationsnummer, Value: o.String()}
+}
+
+// ParseSubject builds a Subject from user or provider input and normalises
+// the value: se-pnr accepts every form idnum.ParsePersonnummer accepts
+// ("19121212-1212", "121212-1212") and stores 12 digits; se-orgnr accepts
+// "556036-0793" or "16556036-0793" and stores 10 digits; other schemes are
+// taken as is. The result is validated. Errors wrap ErrInvalidSubject (and
+// the idnum sentinel, if any) and never contain the value.
+func ParseSubject(scheme Scheme, value string) (Subject, error) {
+	switch scheme {
+	case SchemePersonnummer:
+		p, err := idnum.ParsePersonnummer(value, nil)
+		if err != nil {
+			return Subject{}, fmt.Errorf("%w: se-pnr: %w", ErrInvalidSubject, err)
+		}
+		return PersonSubject(p), nil
+	case SchemeOrganisationsnummer:
+		o, err := idnum.ParseOrganisationsnummer(value)
+		if err != nil {
+			return Subject{}, fmt.Errorf("%w: se-orgnr: %w", ErrInvalidSubject, err)
+		}
+		return OrganisationSubject(o), nil
+	}
+	s := Subject{Scheme: scheme, Value: value}
+	if err := s.Validate(); err != nil {
+		return Subject{}, err
+	}
+	return s, nil
+}
+
 
 func maskValue(scheme Scheme, v string) string {
 	switch scheme {

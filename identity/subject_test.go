@@ -150,3 +150,41 @@ func TestSubjectValidateErrorIsSentinel(t *testing.T) {
 	require.True(t, errors.Is(err, identity.ErrInvalidSubject))
 	require.Less(t, len(err.Error()), 100)
 }
+
+func TestParseSubject(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		scheme identity.Scheme
+		in     string
+		want   string
+		err    bool
+	}{
+		{"pnr with dash", identity.SchemePersonnummer, "19121212-1212", "191212121212", false},
+		{"pnr short", identity.SchemePersonnummer, "121212-1212", "191212121212", false},
+		{"pnr normal", identity.SchemePersonnummer, "191212121212", "191212121212", false},
+		{"pnr bad", identity.SchemePersonnummer, "121212-1213", "", true},
+		{"orgnr dash", identity.SchemeOrganisationsnummer, "556036-0793", "5560360793", false},
+		{"orgnr 16 prefix", identity.SchemeOrganisationsnummer, "165560360793", "5560360793", false},
+		{"orgnr is pnr", identity.SchemeOrganisationsnummer, "121212-1212", "", true},
+		{"eidas", identity.SchemeEIDAS, "NO/SE/05068907693", "NO/SE/05068907693", false},
+		{"officer empty", identity.SchemeOfficer, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := identity.ParseSubject(tt.scheme, tt.in)
+			if tt.err {
+				require.ErrorIs(t, err, identity.ErrInvalidSubject)
+				if tt.in != "" {
+					require.NotContains(t, err.Error(), tt.in)
+				}
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.scheme, got.Scheme)
+			require.Equal(t, tt.want, got.Value)
+			require.NoError(t, got.Validate())
+		})
+	}
+}

@@ -159,16 +159,15 @@ type Counts struct {
 }
 
 type codeGrant struct {
-	clientID      string
-	redirectURI   string
-	challenge     string
-	method        string
-	nonce         string
-	acr           string
-	user          User
-	authTime      time.Time
-	expires       time.Time
-	requestedTime time.Time
+	clientID    string
+	redirectURI string
+	challenge   string
+	method      string
+	nonce       string
+	acr         string
+	user        User
+	authTime    time.Time
+	expires     time.Time
 }
 
 type accessGrant struct {
