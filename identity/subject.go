@@ -190,7 +190,6 @@ func ParseSubject(scheme Scheme, value string) (Subject, error) {
 	return s, nil
 }
 
-
 func maskValue(scheme Scheme, v string) string {
 	switch scheme {
 	case SchemePersonnummer:

@@ -161,7 +161,7 @@ func TestParseSubject(t *testing.T) {
 		err    bool
 	}{
 		{"pnr with dash", identity.SchemePersonnummer, "19121212-1212", "191212121212", false},
-		{"pnr short", identity.SchemePersonnummer, "121212-1212", "191212121212", false},
+		{"pnr short centenarian", identity.SchemePersonnummer, "121212+1212", "191212121212", false},
 		{"pnr normal", identity.SchemePersonnummer, "191212121212", "191212121212", false},
 		{"pnr bad", identity.SchemePersonnummer, "121212-1213", "", true},
 		{"orgnr dash", identity.SchemeOrganisationsnummer, "556036-0793", "5560360793", false},
