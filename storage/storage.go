@@ -131,8 +131,11 @@ func Time(t time.Time) time.Time {
 // its own transaction) and on a Tx (all calls in that transaction).
 //
 // Every method returns ctx.Err() when the context is done before or while it
-// runs, and ErrInvalid for malformed params (including nil). Returned rows are
-// owned by the caller. Slices in params are not retained after the call.
+// runs, and ErrInvalid for malformed params: nil params, and an empty Owner
+// wherever params have one (an owner key is never empty). An empty or unknown
+// ID is not malformed: lookups by it give ErrNotFound. Returned rows are
+// owned by the caller and never alias the params; slices in params are not
+// retained after the call.
 type Executor interface {
 	// DraftInsert stores a new draft at revision 1 with no attachments and
 	// WarnedAt unset, and returns the stored row (times normalised by Time).
@@ -214,7 +217,8 @@ type Executor interface {
 	// revision nor UpdatedAt, so a user's next save is unaffected.
 	//
 	// Errors: ErrNotFound when there is no such draft; ErrConflict when
-	// the revision has moved on (re-read and reseal again, or skip).
+	// the revision has moved on (re-read and reseal again, or skip);
+	// ErrInvalid when KeyID is empty.
 	DraftReseal(ctx context.Context, params *DraftResealParams) error
 
 	// AttachmentInsert stores an attachment on draft (DraftID, Owner) and,
@@ -263,6 +267,7 @@ type Executor interface {
 	// revision; they never change otherwise).
 	//
 	// Errors: ErrNotFound when there is no such attachment; ErrConflict
-	// when its key ID is no longer FromKeyID.
+	// when its key ID is no longer FromKeyID; ErrInvalid when KeyID is
+	// empty.
 	AttachmentReseal(ctx context.Context, params *AttachmentResealParams) error
 }
