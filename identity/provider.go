@@ -56,6 +56,10 @@ type StartRequest struct {
 	ReturnURL string
 	// Lang is the preferred language ("sv" or "en") of provider pages.
 	Lang string
+	// SameDevice says the user starts the e-ID app on the device that runs
+	// the browser (BankID autostart) rather than scanning a QR code with
+	// another device. It selects the right user messages.
+	SameDevice bool
 }
 
 // SignRequest is the content of a signature flow.
@@ -94,6 +98,8 @@ type Challenge struct {
 	Sign bool `json:"sign,omitempty"`
 	// MinAssurance is StartRequest.MinAssurance.
 	MinAssurance AssuranceLevel `json:"min_assurance,omitempty"`
+	// SameDevice is StartRequest.SameDevice.
+	SameDevice bool `json:"same_device,omitempty"`
 	// StartedAt is when the flow started (the base of animated QR codes).
 	StartedAt time.Time `json:"started_at"`
 }
