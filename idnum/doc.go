@@ -23,7 +23,8 @@
 // date is the latest one not in the future, and the "+" separator means 100
 // years or older. A samordningsnummer has 60 added to the day of birth;
 // Skatteverket issues some with month 00 or day 60 when the month or day is
-// unknown, and these are accepted (see Personnummer.HasFullBirthDate).
+// unknown, and even days the month lacks (30 February); these are accepted
+// (see Personnummer.HasFullBirthDate).
 // Interim numbers, with a letter in place of the first digit of the birth
 // number, are rejected unless Options.AllowInterim is set.
 //

@@ -11,9 +11,8 @@ import (
 const maxInputLen = 64
 
 // minYear is the earliest accepted birth year. The personnummer system
-// started in 1947 and Skatteverket's test numbers begin in 1890; the bound
-// keeps every accepted number representable in the short form (which can
-// express at most 199 years) for any clock in use today.
+// started in 1947 and Skatteverket's test numbers begin in 1890, so earlier
+// years are typing errors; the bound also keeps absurd dates out.
 const minYear = 1800
 
 // interimLetters are the letters used in place of the first digit of the
@@ -182,7 +181,9 @@ func (sc *scanned) resolve(now time.Time) (int, error) {
 	if y < minYear || y > 9999 {
 		return 0, errYear
 	}
-	if sc.mm != 0 && sc.dd != 0 && sc.dd > daysIn(y, sc.mm) {
+	// Only a personnummer must be a calendar date: Skatteverket's own test
+	// samordningsnummer include days such as 30 February.
+	if !sc.coord && sc.dd > daysIn(y, sc.mm) {
 		return 0, errDay
 	}
 	if after(y, m, d, ny, nm, nd) {
@@ -206,7 +207,9 @@ func (sc *scanned) resolve(now time.Time) (int, error) {
 // than 100 years, "+" means 100 years or older. In the 12-digit forms the
 // century is given, "-" is always accepted and "+" only for someone who is
 // 100 or older at now. A samordningsnummer has 60 added to the day; the
-// unknown month 00 and unknown day 60 that Skatteverket issues are accepted.
+// unknown month 00 and unknown day 60 that Skatteverket issues are accepted,
+// and so is a day beyond the length of its month (Skatteverket's test
+// samordningsnummer include 30 February); see HasFullBirthDate.
 // Interim numbers are accepted only with Options.AllowInterim. Birth number
 // 000 is never issued and is rejected.
 //
@@ -247,7 +250,8 @@ func (p Personnummer) Format() string {
 
 // Short returns the 10-digit form of the Swedish folkbokföring, YYMMDD-NNNC,
 // or YYMMDD+NNNC when the holder is 100 years or older at now. Parsing the
-// result with the same clock gives p back.
+// result with the same clock gives p back, provided the holder is younger
+// than 200 at now: the short form cannot express more.
 func (p Personnummer) Short(now time.Time) string {
 	if p.v == "" {
 		return ""
@@ -305,42 +309,47 @@ func (p Personnummer) ymd() (y, m, d int) {
 	return y, m, d
 }
 
-// HasFullBirthDate reports whether month and day of birth are known. It is
-// false only for a samordningsnummer with month 00 or day 60, which
-// Skatteverket issues when the month or day of birth is unknown.
+// HasFullBirthDate reports whether BirthDate is the exact date of birth. It
+// is false only for a samordningsnummer with month 00 or day 60, which
+// Skatteverket issues when the month or day of birth is unknown, or with a
+// day the month does not have (such as 30 February).
 func (p Personnummer) HasFullBirthDate() bool {
 	if p.v == "" {
 		return false
 	}
-	_, m, d := p.ymd()
-	return m != 0 && d != 0
+	y, m, d := p.ymd()
+	return m != 0 && d != 0 && d <= daysIn(y, m)
 }
 
 // BirthDate returns the date of birth at midnight UTC; for a
-// samordningsnummer the day has 60 subtracted. When the month or day is
-// unknown (month 00 or day 60, see HasFullBirthDate) the best effort is used:
-// an unknown month counts as January and an unknown day as the 1st, so the
-// date is the earliest possible one. The zero value gives the zero time.
+// samordningsnummer the day has 60 subtracted. When HasFullBirthDate is false
+// it is a best effort: an unknown month (00) counts as January, an unknown
+// day (60) as the 1st, and a day the month does not have as the last day of
+// the month. The zero value gives the zero time.
 func (p Personnummer) BirthDate() time.Time {
 	if p.v == "" {
 		return time.Time{}
 	}
 	y, m, d := p.ymd()
-	return time.Date(y, time.Month(orOne(m)), orOne(d), 0, 0, 0, 0, time.UTC)
+	m, d = orOne(m), orOne(d)
+	d = min(d, daysIn(y, m))
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 }
 
-// Age returns the number of whole years from BirthDate to the calendar date
-// of now in now's location. Someone born on 29 February turns a year older on
-// 1 March in common years. With an unknown month or day the best-effort
-// BirthDate is used, so the age may be one year too high. The result is
-// negative when now is before the birth date, and 0 for the zero value.
+// Age returns the number of whole years from the date of birth to the
+// calendar date of now in now's location. Someone born on 29 February turns a
+// year older on 1 March in common years (as does the holder of a
+// samordningsnummer with a day the month lacks, such as 30 February). With an
+// unknown month or day (month 00, day 60) they count as January and the 1st,
+// so the age may be one year too high. It is 0 when now is before the date
+// of birth, and for the zero value.
 func (p Personnummer) Age(now time.Time) int {
 	if p.v == "" {
 		return 0
 	}
 	y, m, d := p.ymd()
 	ny, nm, nd := now.Date()
-	return age(y, orOne(m), orOne(d), ny, int(nm), nd)
+	return max(age(y, orOne(m), orOne(d), ny, int(nm), nd), 0)
 }
 
 // IsFemale reports whether the second last digit is even, which Skatteverket
@@ -369,7 +378,8 @@ func (p *Personnummer) UnmarshalText(text []byte) error {
 		return errLength
 	}
 	for i, c := range text {
-		if !isDigit(c) && i != 8 { // index 8 may hold an interim letter
+		// Index 8 may hold an interim letter, in upper case as String writes it.
+		if !isDigit(c) && (i != 8 || c < 'A' || c > 'Z') {
 			return errCharacter
 		}
 	}
