@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -162,7 +163,7 @@ func DecodeJSON(f *Form, data []byte) (Values, error) {
 	}
 	d := jsonDecoder{}
 	out := make(Values, len(raw))
-	for _, k := range slices.Sorted(mapsKeysRaw(raw)) {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		cf, ok := c.fields[k]
 		if !ok {
 			d.fail("", k, "unknownField")
@@ -176,16 +177,6 @@ func DecodeJSON(f *Form, data []byte) (Values, error) {
 		return out, &ValidationError{Fields: d.errs}
 	}
 	return out, nil
-}
-
-func mapsKeysRaw(m map[string]json.RawMessage) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 type jsonDecoder struct{ errs []FieldError }
@@ -284,7 +275,7 @@ func (d *jsonDecoder) value(cf *cfield, step, path string, raw json.RawMessage) 
 		out := make([]Values, 0, len(items))
 		for i, item := range items {
 			vs := make(Values, len(item))
-			for _, k := range slices.Sorted(mapsKeysRaw(item)) {
+			for _, k := range slices.Sorted(maps.Keys(item)) {
 				sp := path + "[" + strconv.Itoa(i) + "]." + k
 				sf, ok := subs[k]
 				if !ok {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -207,7 +208,7 @@ func (w *walker) object(t reflect.Type, path string) {
 		seen[key] = true
 		ft, ok := fields[key]
 		if !ok {
-			w.add(kp, "unknownKey", fmt.Sprintf("unknown key %q (known: %s)", key, strings.Join(slices.Sorted(mapsKeys(fields)), ", ")))
+			w.add(kp, "unknownKey", fmt.Sprintf("unknown key %q (known: %s)", key, strings.Join(slices.Sorted(maps.Keys(fields)), ", ")))
 			w.skip(kp)
 			continue
 		}
@@ -223,16 +224,6 @@ func (w *walker) object(t reflect.Type, path string) {
 		w.value(ft, kp)
 	}
 	w.token(path)
-}
-
-func mapsKeys(m map[string]reflect.Type) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // jsonFields maps the JSON keys of a struct type to their field types.
