@@ -44,8 +44,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 type bundle struct {
 	ctx   context.Context
@@ -94,7 +98,7 @@ func setup(t testing.TB) *bundle {
 
 func (b *bundle) person(pnr string) identity.Principal {
 	return identity.Principal{
-		Subject: identity.Subject{Scheme: identity.SchemePersonnummer, Value: pnr},
+		Subject:   identity.Subject{Scheme: identity.SchemePersonnummer, Value: pnr},
 		GivenName: "Tolvan", FamilyName: "Tolvansson",
 		Assurance: identity.LoA3, Method: identity.MethodBankID, AuthTime: b.clock.Now(),
 	}
@@ -110,7 +114,7 @@ func (b *bundle) officer() identity.Principal {
 	return identity.Principal{
 		Subject:   identity.Subject{Scheme: identity.SchemeOfficer, Value: "anna.handlaggare"},
 		Assurance: identity.LoA3, Method: identity.MethodOfficer, AuthTime: b.clock.Now(),
-		Roles:     []identity.Role{{Name: identity.RoleOfficer, Services: []string{"*"}}},
+		Roles: []identity.Role{{Name: identity.RoleOfficer, Services: []string{"*"}}},
 	}
 }
 

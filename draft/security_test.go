@@ -58,7 +58,10 @@ func TestIsolationMatrix(t *testing.T) {
 			_, err := b.store.OpenAttachment(b.ctx, who, id, ref.ID)
 			return err
 		}},
-		{"Migrate", func(who identity.Principal, id string) error { _, err := b.store.Migrate(b.ctx, who, id, 2); return err }},
+		{"Migrate", func(who identity.Principal, id string) error {
+			_, err := b.store.Migrate(b.ctx, who, id, 2)
+			return err
+		}},
 	}
 	others := []struct {
 		name string
