@@ -316,8 +316,10 @@ func TestCompleteRejectsBadCallbacks(t *testing.T) {
 			},
 		},
 		{
-			name:    "provider error code with forbidden characters",
-			mutate:  func(_ *testing.T, _ *testBundle, a *attempt) { a.callback = url.Values{"state": {a.flow.State}, "error": {"bad\"code " + testPnr}} },
+			name: "provider error code with forbidden characters",
+			mutate: func(_ *testing.T, _ *testBundle, a *attempt) {
+				a.callback = url.Values{"state": {a.flow.State}, "error": {"bad\"code " + testPnr}}
+			},
 			wantErr: oidc.ErrAuthorization,
 			check: func(t *testing.T, _ *testBundle, err error) {
 				var pe *oidc.ProviderError
