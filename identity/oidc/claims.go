@@ -157,8 +157,10 @@ func (c Claims) Time(name string) (t time.Time, ok bool, err error) {
 	if !c.Has(name) {
 		return time.Time{}, false, nil
 	}
+	raw := bytes.TrimSpace(c[name])
 	var n json.Number
-	if err := json.Unmarshal(c[name], &n); err != nil {
+	// json.Number also accepts a quoted number; NumericDate is a JSON number.
+	if len(raw) == 0 || raw[0] == '"' || json.Unmarshal(raw, &n) != nil {
 		return time.Time{}, false, fmt.Errorf("%w: %s is not a number", ErrClaims, claimLabel(name))
 	}
 	f, err := n.Float64()
