@@ -30,24 +30,33 @@ Slutstatus / Exit status: 0 giltiga / valid, 1 fel / errors,
 usage error, unreadable file or invalid form.
 `
 
-// checkTexts are the fixed texts of check's report.
-var checkTexts = map[string]struct {
+// reportTexts are the fixed texts of check's report in one language.
+type reportTexts struct {
 	warning, ok, okWarnings, failed, visible string
-}{
-	"sv": {
-		warning:    "varning",
-		ok:         "OK: svaren är kompletta och giltiga",
-		okWarnings: "OK med %d varning(ar): svaren är kompletta och giltiga",
-		failed:     "%d fel och %d varning(ar)",
-		visible:    "%s v%d, %d av %d steg visas",
-	},
-	"en": {
-		warning:    "warning",
-		ok:         "OK: the answers are complete and valid",
-		okWarnings: "OK with %d warning(s): the answers are complete and valid",
-		failed:     "%d error(s) and %d warning(s)",
-		visible:    "%s v%d, %d of %d steps shown",
-	},
+}
+
+// textsFor returns the report texts in lang, and false for an unknown
+// language.
+func textsFor(lang string) (reportTexts, bool) {
+	switch lang {
+	case "sv":
+		return reportTexts{
+			warning:    "varning",
+			ok:         "OK: svaren är kompletta och giltiga",
+			okWarnings: "OK med %d varning(ar): svaren är kompletta och giltiga",
+			failed:     "%d fel och %d varning(ar)",
+			visible:    "%s v%d, %d av %d steg visas",
+		}, true
+	case "en":
+		return reportTexts{
+			warning:    "warning",
+			ok:         "OK: the answers are complete and valid",
+			okWarnings: "OK with %d warning(s): the answers are complete and valid",
+			failed:     "%d error(s) and %d warning(s)",
+			visible:    "%s v%d, %d of %d steps shown",
+		}, true
+	}
+	return reportTexts{}, false
 }
 
 // check implements "etjanst check".
@@ -59,7 +68,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return status
 	}
-	texts, known := checkTexts[*lang]
+	texts, known := textsFor(*lang)
 	if !known {
 		fmt.Fprintf(stderr, "etjanst check: -lang måste vara / must be sv or en\n\n%s", checkUsage)
 		return exitUsage

@@ -30,11 +30,8 @@ var ErrNotFound = errors.New("forms: no such example form")
 //go:embed *.json values/*.json
 var files embed.FS
 
-// ids lists the examples in catalogue order.
-var ids = [...]string{Parkeringstillstand, Foreningsbidrag, Varmepump}
-
-// IDs returns the IDs of the example e-services.
-func IDs() []string { return slices.Clone(ids[:]) }
+// IDs returns the IDs of the example e-services, in a fixed order.
+func IDs() []string { return []string{Parkeringstillstand, Foreningsbidrag, Varmepump} }
 
 // SampleNow returns noon UTC on SampleDate, a clock value for
 // form.CheckOptions.Now under which the valid samples pass.
@@ -69,7 +66,7 @@ func InvalidSampleValues(id string) ([]byte, error) {
 }
 
 func read(id, name string) ([]byte, error) {
-	if !slices.Contains(ids[:], id) {
+	if !slices.Contains(IDs(), id) {
 		return nil, fmt.Errorf("forms: %q: %w", id, ErrNotFound)
 	}
 	b, err := files.ReadFile(name)
@@ -95,6 +92,7 @@ func Load(id string) (*form.Form, error) {
 // All parses every example form, in the order of IDs. Every call returns
 // new *form.Form values, which the caller may register or use freely.
 func All() ([]*form.Form, error) {
+	ids := IDs()
 	out := make([]*form.Form, 0, len(ids))
 	for _, id := range ids {
 		f, err := Load(id)
