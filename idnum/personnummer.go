@@ -2,6 +2,7 @@ package idnum
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -275,6 +276,12 @@ func (p Personnummer) Masked() string {
 // LogValue implements slog.LogValuer: the masked form, so logging a
 // Personnummer never writes the full number.
 func (p Personnummer) LogValue() slog.Value { return slog.StringValue(p.Masked()) }
+
+// GoString implements fmt.GoStringer with the masked form, so a %#v dump of
+// a struct holding a Personnummer does not show the full number.
+func (p Personnummer) GoString() string {
+	return "idnum.Personnummer(" + strconv.Quote(p.Masked()) + ")"
+}
 
 // Kind returns the kind of the number: KindInterim when it has an interim
 // letter, KindSamordningsnummer when the day has 60 added, otherwise

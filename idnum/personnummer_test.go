@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -283,6 +284,9 @@ func TestPersonnummerLogValue(t *testing.T) {
 	require.Contains(t, out, `"pnr":"19121212-****"`)
 	require.Contains(t, out, `"nested":"19121212-****"`)
 	require.NotContains(t, out, "1212121212")
+
+	type holder struct{ P idnum.Personnummer }
+	require.Equal(t, `idnum_test.holder{P:idnum.Personnummer("19121212-****")}`, fmt.Sprintf("%#v", holder{p}))
 
 	buf.Reset()
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("login", "pnr", p)

@@ -31,9 +31,9 @@ const (
 	// KindSamordningsnummer is a samordningsnummer (coordination number),
 	// issued to people who are not folkbokförda: the day of birth plus 60.
 	KindSamordningsnummer
-	// KindInterim is an interim number (reservnummer in the style of a
-	// "T-nummer"): a letter in place of the first digit of the birth
-	// number, used by health care and others before a real number exists.
+	// KindInterim is an interim number: a letter in place of the first
+	// digit of the birth number, issued outside Skatteverket (for example
+	// in health care) to people who have no personnummer yet.
 	KindInterim
 )
 
