@@ -221,8 +221,9 @@ func (d *jsonDecoder) value(cf *cfield, step, path string, raw json.RawMessage) 
 			if v, ok := coerce(String(t.String()), kind); ok {
 				return v, true
 			}
-			d.fail(step, path, kindCode(kind))
-			return Value{}, false
+			return String(t.String()), true // kept; validation reports it
+		case bool:
+			return String(strconv.FormatBool(t)), true // kept; validation reports it
 		case string:
 			if v, ok := coerce(String(t), kind); ok {
 				return v, true
@@ -292,20 +293,6 @@ func (d *jsonDecoder) value(cf *cfield, step, path string, raw json.RawMessage) 
 	}
 	d.fail(step, path, "type")
 	return Value{}, false
-}
-
-func kindCode(k Kind) string {
-	switch k {
-	case KindInt:
-		return "integer"
-	case KindDecimal:
-		return "decimal"
-	case KindDate:
-		return "date"
-	case KindBool:
-		return "boolean"
-	}
-	return "type"
 }
 
 // sortByOptions orders selected options as the form lists them (unknown

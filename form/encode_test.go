@@ -66,7 +66,7 @@ func TestDecodeJSONErrors(t *testing.T) {
 		{"unknown field", `{"shoe":"42"}`, []fieldCode{{"", "shoe", "unknownField"}}},
 		{"unknown sub-field", `{"kids":[{"pet":"x"}]}`, []fieldCode{{"children", "kids[0].pet", "unknownField"}}},
 		{"object for text", `{"name":{"x":1}}`, []fieldCode{{"applicant", "name", "type"}}},
-		{"fraction for integer", `{"distance":1.5}`, []fieldCode{{"details", "distance", "integer"}}},
+		{"fraction for integer is kept for validation", `{"distance":1.5}`, nil},
 		{"value for info", `{"info":"x"}`, []fieldCode{{"details", "info", "notAllowed"}}},
 		{"list of numbers", `{"aids":[1]}`, []fieldCode{{"details", "aids", "type"}}},
 	}

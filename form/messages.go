@@ -1,6 +1,9 @@
 package form
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // codeMessages holds the applicant-facing message of each FieldError code.
 // "{name}" is replaced by the parameter of that name.
@@ -27,10 +30,12 @@ var codeMessages = map[string]Text{
 	"minLength":           T("Skriv minst {min} tecken.", "Enter at least {min} characters."),
 	"maxLength":           T("Skriv högst {max} tecken.", "Enter at most {max} characters."),
 	"invalidCharacters":   T("Texten innehåller otillåtna tecken.", "The text contains characters that are not allowed."),
-	"minItems":            T("Ange minst {min}.", "Enter at least {min}."),
-	"maxItems":            T("Ange högst {max}.", "Enter at most {max}."),
+	"minItems":            T("Lägg till minst {min} rader.", "Add at least {min} items."),
+	"maxItems":            T("Du kan lägga till högst {max} rader.", "You can add at most {max} items."),
+	"minChoices":          T("Välj minst {min} alternativ.", "Choose at least {min} options."),
+	"maxChoices":          T("Välj högst {max} alternativ.", "Choose at most {max} options."),
 	"fileType":            T("Filtypen är inte tillåten. Tillåtna typer: {accept}.", "This file type is not allowed. Allowed types: {accept}."),
-	"fileSize":            T("Filen är för stor. Största tillåtna storlek är {max} byte.", "The file is too large. The largest allowed size is {max} bytes."),
+	"fileSize":            T("Filen är för stor. Största tillåtna storlek är {maxText}.", "The file is too large. The largest allowed size is {maxText}."),
 	"maxFiles":            T("Du kan bifoga högst {max} filer.", "You can attach at most {max} files."),
 	"file":                T("Filreferensen är ogiltig.", "The file reference is invalid."),
 	"unknownField":        T("Fältet finns inte i e-tjänsten.", "The field does not exist in this e-service."),
@@ -60,4 +65,17 @@ func message(code string, params map[string]string) Text {
 
 // completenessCodes are the codes that only say something is missing; a
 // partial check (saving a draft) does not report them.
-var completenessCodes = map[string]bool{"required": true, "mustAccept": true, "minItems": true}
+var completenessCodes = map[string]bool{"required": true, "mustAccept": true, "minItems": true, "minChoices": true}
+
+// byteSize formats a size for people: "512 byte", "300 kB", "10 MB".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " kB"
+	}
+	return strconv.FormatInt(n, 10) + " byte"
+}

@@ -301,11 +301,15 @@ func (ck *checker) field(cf *cfield, step, path string, v Value, scopeItem Value
 
 func (ck *checker) counts(cf *cfield, step, path string, n int) {
 	f := cf.field
+	minCode, maxCode := "minItems", "maxItems"
+	if f.Type == TypeMultiChoice {
+		minCode, maxCode = "minChoices", "maxChoices"
+	}
 	if f.MinItems > 0 && n < f.MinItems {
-		ck.fail(step, path, "minItems", map[string]string{"min": strconv.Itoa(f.MinItems)})
+		ck.fail(step, path, minCode, map[string]string{"min": strconv.Itoa(f.MinItems)})
 	}
 	if n > cf.maxItems {
-		ck.fail(step, path, "maxItems", map[string]string{"max": strconv.Itoa(cf.maxItems)})
+		ck.fail(step, path, maxCode, map[string]string{"max": strconv.Itoa(cf.maxItems)})
 	}
 }
 
@@ -391,7 +395,7 @@ func (ck *checker) files(cf *cfield, step, path string, refs []FileRef) {
 			return
 		}
 		if r.Size > cf.maxSize {
-			ck.fail(step, path, "fileSize", map[string]string{"max": strconv.FormatInt(cf.maxSize, 10)})
+			ck.fail(step, path, "fileSize", map[string]string{"max": strconv.FormatInt(cf.maxSize, 10), "maxText": byteSize(cf.maxSize)})
 			return
 		}
 	}

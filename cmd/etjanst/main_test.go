@@ -237,7 +237,7 @@ func TestRun(t *testing.T) {
 			args:     []string{"check", "-lang", "en", today, examples + "varmepump.json", wrongType},
 			wantCode: 1,
 			wantOutRE: []string{
-				`anlaggning/koldbarareMangd: The value has the wrong form for this field\. \(type\)`,
+				`anlaggning/koldbarareMangd: Enter a number, for example 12\.5\. \(decimal\)`,
 				`anlaggning/fabrikat: This field is required\. \(required\)`,
 			},
 			wantNotOut: []string{"anlaggning/koldbarareMangd: This field is required."},
