@@ -331,7 +331,11 @@ type CollectResponse struct {
 
 // LogValue implements slog.LogValuer: status and hint only.
 func (r *CollectResponse) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("status", r.Status), slog.String("hint", sanitizeCode(r.HintCode)))
+	hint := r.HintCode
+	if hint != "" {
+		hint = sanitizeCode(hint)
+	}
+	return slog.GroupValue(slog.String("status", sanitizeCode(r.Status)), slog.String("hint", hint))
 }
 
 // Message returns the recommended user message for the response.

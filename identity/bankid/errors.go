@@ -100,11 +100,10 @@ type Error struct {
 
 // Error returns "bankid: <code> (HTTP <status>)".
 func (e *Error) Error() string {
-	code := e.Code
-	if code == "" {
-		code = "no error code"
+	if e.Code == "" {
+		return fmt.Sprintf("bankid: no error code (HTTP %d)", e.HTTPStatus)
 	}
-	return fmt.Sprintf("bankid: %s (HTTP %d)", sanitizeCode(code), e.HTTPStatus)
+	return fmt.Sprintf("bankid: %s (HTTP %d)", sanitizeCode(e.Code), e.HTTPStatus)
 }
 
 // Is matches the sentinel of e's code, ErrUnknown for unknown codes.
@@ -123,18 +122,19 @@ func (e *Error) Known() bool { _, ok := codeSentinels[e.Code]; return ok }
 // maintenance, RFA22 otherwise.
 func (e *Error) Message() RFA { return ErrorMessage(e) }
 
-// sanitizeCode keeps error codes printable: an unknown code is remote input.
+// sanitizeCode returns s if it looks like an API code (ASCII letters
+// only, at most 64) and a placeholder otherwise: an unknown code is remote
+// input and could carry digits of a personal number or a token.
 func sanitizeCode(s string) string {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s) && len(b) < 64; i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' {
-			b = append(b, c)
-		} else {
-			b = append(b, '?')
+	if s == "" || len(s) > 64 {
+		return "(unprintable code)"
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return "(unprintable code)"
 		}
 	}
-	return string(b)
+	return s
 }
 
 // Hint codes of a pending order.

@@ -117,3 +117,5 @@ func (h *httpClient) do(t *testing.T, method, path, ctype, body string) (int, st
 	_ = json.NewDecoder(resp.Body).Decode(&e)
 	return resp.StatusCode, e.ErrorCode
 }
+
+func replaceAll(s, old, new string) string { return strings.ReplaceAll(s, old, new) }

@@ -166,9 +166,9 @@ func flowError(err error) error {
 }
 
 func (p *Provider) status(ch identity.Challenge, r *CollectResponse) (identity.Status, error) {
-	st := identity.Status{Hint: r.HintCode}
-	if len(st.Hint) > maxHintLen {
-		st.Hint = st.Hint[:maxHintLen]
+	st := identity.Status{}
+	if r.HintCode != "" {
+		st.Hint = sanitizeCode(r.HintCode) // remote input: letters only
 	}
 	st.Message = r.Message(messageContext(ch)).Text()
 	switch r.Status {
