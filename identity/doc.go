@@ -25,6 +25,38 @@
 // storage and must not be logged. Errors from this package never contain
 // identifiers or names.
 //
+// # Interactive e-ID flows
+//
+// A Provider runs one e-ID method: Start, Poll (state, the user message in
+// Swedish and English, the current QR code), Complete (the Principal and
+// the Evidence to keep on every case) and Cancel. identity/bankid adapts
+// the BankID RP API; identity/oidc covers brokers that speak OpenID
+// Connect; identitytest has a scriptable fake.
+//
+// # Representation
+//
+// A Principal acts for themselves until ActFor, asked through a
+// Representation, sets a Party (company or association) with the Mandate
+// that allows it. StaticRepresentation holds mandates in memory for
+// development and tests. A municipality connects a real source by
+// implementing the two methods of Representation, for example:
+//
+//   - signatories (firmatecknare) from Bolagsverket's company register,
+//     giving Mandate{Source: MandateSignatory};
+//   - powers of attorney (fullmakter) from Bolagsverket's fullmakt
+//     service or the municipality's own register, giving
+//     Mandate{Source: MandatePowerOfAttorneyPrefix + documentID} with the
+//     permissions the document grants (e-service IDs, or PermissionAll);
+//   - associations from the municipality's register of föreningar, or a
+//     mandate an officer verified by hand (MandateManual).
+//
+// Set Mandate.CheckedAt to the time the source answered; cache answers
+// for minutes at most, since mandates are revoked; return an error
+// wrapping ErrNoMandate when there is none, and other errors (network,
+// registry down) unwrapped so that callers can tell "no" from "cannot
+// tell". The mandate ends up on every record submitted for the
+// organisation, as evidence.
+//
 // # Access control
 //
 // Access decisions take the Principal explicitly. HasRole scopes officer
@@ -35,6 +67,6 @@
 // # Errors
 //
 // Errors wrap the sentinels ErrInvalidSubject, ErrInvalidPrincipal,
-// ErrUnknownAssurance, ErrNoMandate, ErrNotAuthorised and ErrStale; test
-// them with errors.Is.
+// ErrUnknownAssurance, ErrNoMandate, ErrNotAuthorised and ErrStale, and
+// for flows ErrFlowFailed and ErrFlowNotFound; test them with errors.Is.
 package identity
