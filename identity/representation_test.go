@@ -114,7 +114,9 @@ func (liar) Check(context.Context, identity.Subject, identity.Subject) (identity
 // noMandate answers without a mandate.
 type noMandate struct{}
 
-func (noMandate) Mandates(context.Context, identity.Subject) ([]identity.Party, error) { return nil, nil }
+func (noMandate) Mandates(context.Context, identity.Subject) ([]identity.Party, error) {
+	return nil, nil
+}
 func (noMandate) Check(_ context.Context, _ identity.Subject, org identity.Subject) (identity.Party, error) {
 	return identity.Party{Kind: identity.PartyCompany, Subject: org}, nil
 }
