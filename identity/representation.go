@@ -210,5 +210,5 @@ func (r *StaticRepresentation) Check(ctx context.Context, person, org Subject) (
 			return p, nil
 		}
 	}
-	return Party{}, fmt.Errorf("%w: no mandate for this organisation", ErrNoMandate)
+	return Party{}, ErrNoMandate
 }
