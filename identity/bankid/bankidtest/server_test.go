@@ -33,7 +33,7 @@ func start(t *testing.T, opts *bankidtest.Options) (*bankidtest.Server, *bankid.
 	srv, err := bankidtest.NewServer(opts)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
-	c, err := srv.NewClient(&bankid.Options{Now: clk.Now, PollInterval: time.Millisecond})
+	c, err := srv.NewClient(&bankid.Options{Now: clk.Now, PollInterval: time.Millisecond, RetryBackoff: time.Millisecond})
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	return srv, c, clk
