@@ -112,7 +112,11 @@ func (rp *RelyingParty) complete(ctx context.Context, flow *FlowState, callback 
 		return none, identity.Evidence{}, fmt.Errorf("%w: %w", ErrMalformedToken, err)
 	}
 	if requested := rp.acrValues(flow.MinAssurance); len(requested) > 0 && !slices.Contains(requested, acr) {
-		return none, identity.Evidence{}, fmt.Errorf("%w: acr is not one of the requested acr_values", ErrAssurance)
+		err := fmt.Errorf("%w: acr is not one of the requested acr_values", ErrAssurance)
+		if level, _ := identity.ParseAssuranceLevel(acr); flow.MinAssurance != "" && !level.AtLeast(flow.MinAssurance) {
+			err = fmt.Errorf("%w: %w", err, identity.ErrNotAuthorised)
+		}
+		return none, identity.Evidence{}, err
 	}
 
 	var userInfoJSON []byte

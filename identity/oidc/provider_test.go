@@ -84,6 +84,7 @@ func TestProviderAdapter(t *testing.T) {
 		_, err = prov.Complete(ctx, ch, callbackOf(t, b.op, ch))
 		require.ErrorIs(t, err, identity.ErrFlowFailed)
 		require.ErrorIs(t, err, oidc.ErrAssurance)
+		require.ErrorIs(t, err, identity.ErrNotAuthorised)
 	})
 
 	t.Run("failures", func(t *testing.T) {

@@ -36,13 +36,11 @@ const (
 	PrivateKeyJWT ClientAuthMethod = "private_key_jwt"
 )
 
-// DefaultScopes are requested when Config.Scopes is empty: openid,
-// profile (names) and the Swedish profile's personal identity number.
-var DefaultScopes = []string{gooidc.ScopeOpenID, "profile", ScopeNaturalPersonNumber}
+// defaultScopes are requested when Config.Scopes is empty.
+var defaultScopes = []string{gooidc.ScopeOpenID, "profile", ScopeNaturalPersonNumber}
 
-// DefaultSigningAlgs is the default allow-list of ID token signature
-// algorithms. "none" and the HMAC algorithms are never allowed.
-var DefaultSigningAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+// defaultSigningAlgs is the allow-list when Options.SigningAlgs is empty.
+var defaultSigningAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 
 // Defaults of Options.
 const (
@@ -78,7 +76,8 @@ type Config struct {
 	// RedirectURL is the callback URL registered at the provider. Required.
 	RedirectURL string
 	// Scopes to request; "openid" is added when missing. Defaults to
-	// DefaultScopes.
+	// "openid", "profile" (names) and ScopeNaturalPersonNumber (the
+	// personal identity number in the ID token).
 	Scopes []string
 	// ACRValues are requested as acr_values, in order of preference
 	// (Sweden Connect URIs such as identity.LoA3). When set, the ID token's
@@ -110,8 +109,9 @@ type Options struct {
 	// provider must re-authenticate older sessions, and Complete requires
 	// an auth_time no older than MaxAge. Defaults to 0 (not sent).
 	MaxAge time.Duration
-	// SigningAlgs is the allow-list of ID token algorithms. Defaults to
-	// DefaultSigningAlgs. "none" and HS256/384/512 are refused by New.
+	// SigningAlgs is the allow-list of ID token algorithms, a subset of
+	// RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA. Defaults to
+	// all of them but EdDSA. New refuses "none" and HS256/384/512.
 	SigningAlgs []string
 	// UserInfo fetches the UserInfo endpoint after the token exchange and
 	// adds the claims the ID token lacks (names delivered for
@@ -265,7 +265,7 @@ func (rp *RelyingParty) configure(o Options) error {
 	}
 	scopes := slices.Clone(cfg.Scopes)
 	if len(scopes) == 0 {
-		scopes = slices.Clone(DefaultScopes)
+		scopes = slices.Clone(defaultScopes)
 	}
 	if !slices.Contains(scopes, gooidc.ScopeOpenID) {
 		scopes = append([]string{gooidc.ScopeOpenID}, scopes...)
@@ -297,7 +297,7 @@ func (rp *RelyingParty) configure(o Options) error {
 	rp.maxAge = o.MaxAge
 	rp.algs = slices.Clone(o.SigningAlgs)
 	if len(rp.algs) == 0 {
-		rp.algs = slices.Clone(DefaultSigningAlgs)
+		rp.algs = slices.Clone(defaultSigningAlgs)
 	}
 	for _, a := range rp.algs {
 		if !slices.Contains(allowedAlgs, a) {

@@ -411,6 +411,7 @@ func TestBeginOptionsAreEnforced(t *testing.T) {
 		require.Equal(t, string(identity.LoA4), b.op.LastAuthRequest().Query.Get("acr_values"))
 		_, _, err := b.rp.Complete(context.Background(), a.flow, a.callback)
 		require.ErrorIs(t, err, oidc.ErrAssurance)
+		require.ErrorIs(t, err, identity.ErrNotAuthorised)
 		b.requireNoLeak(t, err, a)
 	})
 	t.Run("minimum assurance met by mapped level", func(t *testing.T) {

@@ -155,7 +155,16 @@ type Provider struct {
 
 // Counts are how many requests each endpoint has answered.
 type Counts struct {
-	Discovery, JWKS, Authorize, Token, UserInfo int
+	// Discovery counts requests for the discovery document.
+	Discovery int
+	// JWKS counts requests for the key set.
+	JWKS int
+	// Authorize counts authorization requests.
+	Authorize int
+	// Token counts token requests, successful or not.
+	Token int
+	// UserInfo counts UserInfo requests.
+	UserInfo int
 }
 
 type codeGrant struct {
