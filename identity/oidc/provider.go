@@ -46,6 +46,7 @@ func (a providerAdapter) method() string {
 	return identity.MethodOIDC
 }
 
+// Start implements identity.Provider (see RelyingParty.Provider).
 func (a providerAdapter) Start(ctx context.Context, req identity.StartRequest) (identity.Challenge, error) {
 	if req.Sign != nil {
 		return identity.Challenge{}, ErrSignNotSupported
@@ -85,6 +86,7 @@ func (a providerAdapter) flow(ch identity.Challenge) (*FlowState, error) {
 	}, nil
 }
 
+// Poll implements identity.Provider (see RelyingParty.Provider).
 func (a providerAdapter) Poll(ctx context.Context, ch identity.Challenge) (identity.Status, error) {
 	if err := ctx.Err(); err != nil {
 		return identity.Status{}, err
@@ -105,6 +107,7 @@ func (a providerAdapter) Poll(ctx context.Context, ch identity.Challenge) (ident
 	}}, nil
 }
 
+// Complete implements identity.Provider (see RelyingParty.Provider).
 func (a providerAdapter) Complete(ctx context.Context, ch identity.Challenge, cb identity.Callback) (identity.Result, error) {
 	flow, err := a.flow(ch)
 	if err != nil {
@@ -124,6 +127,7 @@ func (a providerAdapter) Complete(ctx context.Context, ch identity.Challenge, cb
 	return identity.Result{Principal: p, Evidence: ev}, nil
 }
 
+// Cancel implements identity.Provider (see RelyingParty.Provider).
 func (a providerAdapter) Cancel(ctx context.Context, ch identity.Challenge) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -17,6 +17,7 @@ type limitTransport struct {
 	max  int64
 }
 
+// RoundTrip implements http.RoundTripper.
 func (t limitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
@@ -33,6 +34,7 @@ type limitedBody struct {
 	left int64
 }
 
+// Read implements io.Reader.
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left < 0 {
 		return 0, errResponseTooLarge
@@ -48,6 +50,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close implements io.Closer.
 func (b *limitedBody) Close() error { return b.rc.Close() }
 
 // limitedClient returns a copy of c whose transport caps response bodies.
