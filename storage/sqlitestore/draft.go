@@ -97,23 +97,34 @@ func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams
 		UpdatedAt:      storage.Time(p.UpdatedAt),
 		ExpiresAt:      storage.Time(p.ExpiresAt),
 	}
-	var created int64
-	err = e.queryRow(ctx, sDraftUpdate, func(r *sql.Row) error {
-		return r.Scan(&row.FormID, &row.Revision, &created, &row.AttachmentCount, &row.AttachmentBytes)
-	}, p.FormVersion, p.Step, steps, p.Progress, p.KeyID, micros(p.UpdatedAt), micros(p.ExpiresAt), blob(p.Payload),
-		p.ID, p.Owner, p.Revision)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Nothing matched: tell a stale revision from a missing draft.
-		// Outside a transaction the row may change in between; either
-		// answer is then correct for some order of the two calls.
-		err = e.queryRow(ctx, sDraftRevision, func(r *sql.Row) error {
-			var rev int64
-			return r.Scan(&rev)
-		}, p.ID, p.Owner)
-		if err == nil {
-			err = storage.ErrConflict
+	res, err := e.exec(ctx, sDraftUpdate, p.FormVersion, p.Step, steps, p.Progress, p.KeyID, micros(p.UpdatedAt),
+		micros(p.ExpiresAt), blob(p.Payload), p.ID, p.Owner, p.Revision)
+	if err == nil {
+		if err = mustAffect(res); errors.Is(err, storage.ErrNotFound) {
+			// Nothing matched: tell a stale revision from a missing
+			// draft. Outside a transaction the row may change in
+			// between; either answer is then right for some order of
+			// the two calls.
+			err = e.queryRow(ctx, sDraftRevision, func(r *sql.Row) error {
+				var rev int64
+				return r.Scan(&rev)
+			}, p.ID, p.Owner)
+			if err == nil {
+				err = storage.ErrConflict
+			}
 		}
 	}
+	if err != nil {
+		return nil, fail(ctx, op, p.ID, err)
+	}
+	// The columns the update did not set. Outside a transaction a
+	// concurrent delete may win in between: ErrNotFound is then the
+	// answer for "deleted, then updated".
+	row.Revision = p.Revision + 1
+	var created int64
+	err = e.queryRow(ctx, sDraftUpdated, func(r *sql.Row) error {
+		return r.Scan(&row.FormID, &created, &row.AttachmentCount, &row.AttachmentBytes)
+	}, p.ID, p.Owner)
 	if err != nil {
 		return nil, fail(ctx, op, p.ID, err)
 	}
