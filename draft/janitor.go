@@ -148,13 +148,16 @@ func (j *Janitor) warn(ctx context.Context) (int, error) {
 	now := storage.Time(j.s.opts.Now())
 	warned := 0
 	var errs []error
+	// Pages advance by expiry time, so a draft whose hook failed is not
+	// offered again in this run (it is in the next).
+	from := now
 	for range j.opts.MaxBatches {
-		rows, err := j.s.db.DraftListExpiring(ctx, &storage.DraftListExpiringParams{From: now, To: now.Add(j.opts.WarnBefore), Limit: j.opts.BatchSize})
+		rows, err := j.s.db.DraftListExpiring(ctx, &storage.DraftListExpiringParams{From: from, To: now.Add(j.opts.WarnBefore), Limit: j.opts.BatchSize})
 		if err != nil {
 			return warned, fmt.Errorf("draft: list expiring: %w", err)
 		}
-		progressed := false
 		for _, sum := range rows {
+			from = sum.ExpiresAt
 			row, err := j.s.db.DraftGet(ctx, &storage.DraftGetParams{ID: sum.ID, Owner: sum.Owner})
 			if err != nil {
 				continue // deleted or saved meanwhile
@@ -178,9 +181,8 @@ func (j *Janitor) warn(ctx context.Context) (int, error) {
 				continue
 			}
 			warned++
-			progressed = true
 		}
-		if len(rows) < j.opts.BatchSize || !progressed {
+		if len(rows) < j.opts.BatchSize {
 			break
 		}
 	}

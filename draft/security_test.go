@@ -137,7 +137,9 @@ func TestNoPlaintextInDatabaseFile(t *testing.T) {
 
 // rawDB opens the same database file with bare SQL, to play the attacker
 // with write access to the file.
-func rawDB(t *testing.T, b *bundle) *sql.DB {
+func rawDB(t *testing.T, b *bundle) *sql.DB { return rawDBTB(t, b) }
+
+func rawDBTB(t testing.TB, b *bundle) *sql.DB {
 	t.Helper()
 	db, err := sqlitestore.OpenRaw(b.ctx, b.path, nil)
 	require.NoError(t, err)
