@@ -20,8 +20,12 @@ CREATE TABLE drafts (
     payload          BLOB    NOT NULL
 ) STRICT;
 
--- DraftList: one owner's drafts, newest first, without touching other owners.
-CREATE INDEX drafts_owner_updated ON drafts (owner, updated_at, id);
+-- DraftList: one owner's drafts, newest first. The index covers every column
+-- the list returns, so a list reads one contiguous run of index entries and
+-- never the table: its cost does not grow with other owners' drafts.
+-- (updated_at changes on every save, so the entry is rewritten anyway.)
+CREATE INDEX drafts_owner_updated ON drafts (owner, updated_at, id, form_id, form_version, revision, step,
+    completed_steps, progress, key_id, created_at, expires_at, warned_at, attachment_count, attachment_bytes);
 
 -- DraftDeleteExpired and DraftListExpiring: ordered by expiry.
 CREATE INDEX drafts_expires ON drafts (expires_at, id);
