@@ -137,6 +137,10 @@ func Time(t time.Time) time.Time {
 // owned by the caller and never alias the params; slices in params are not
 // retained after the call.
 type Executor interface {
+	// CaseExecutor: registered cases, documents, flags, audit log and
+	// reference sequences (case.go).
+	CaseExecutor
+
 	// DraftInsert stores a new draft at revision 1 with no attachments and
 	// WarnedAt unset, and returns the stored row (times normalised by Time).
 	//

@@ -1,0 +1,423 @@
+package sqlitestore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/etjanst/etjanst/storage"
+)
+
+// Case statements run unprepared through database/sql (modernc caches the
+// compiled statement per connection); the hot path of a submit is one
+// transaction, where the cost is dominated by the commit.
+
+const caseCols = `id, reference, prefix, year, seq, service, form_version, owner, draft_id, idempotency_key, status,
+	status_label, subject_line, received_at, updated_at, digest, manifest, audit_seq, audit_head`
+
+// execSQL runs a write: in the caller's transaction, or on the writer.
+func (e *executor) execSQL(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if e.tx != nil {
+		return e.tx.ExecContext(ctx, q, args...)
+	}
+	return e.db.writer.ExecContext(ctx, q, args...)
+}
+
+// querySQL runs a read: in the caller's transaction, or on the read pool.
+func (e *executor) querySQL(ctx context.Context, q string, each func(*sql.Rows) error, args ...any) error {
+	var rows *sql.Rows
+	var err error
+	if e.tx != nil {
+		rows, err = e.tx.QueryContext(ctx, q, args...)
+	} else {
+		rows, err = e.db.reader.QueryContext(ctx, q, args...)
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+func (e *executor) referenceNext(ctx context.Context, p *storage.ReferenceNextParams) (int64, error) {
+	const op = "reference next"
+	if p == nil || p.Year <= 0 {
+		return 0, invalid(op, "nil params or year not positive")
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	q := `INSERT INTO reference_sequences (prefix, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last`
+	var err error
+	if e.tx != nil {
+		err = e.tx.QueryRowContext(ctx, q, p.Prefix, p.Year).Scan(&n)
+	} else {
+		err = e.db.writer.QueryRowContext(ctx, q, p.Prefix, p.Year).Scan(&n)
+	}
+	if err != nil {
+		return 0, fail(ctx, op, "", err)
+	}
+	return n, nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) (*storage.CaseRow, error) {
+	const op = "case insert"
+	switch {
+	case p == nil:
+		return nil, invalid(op, "nil params")
+	case p.ID == "" || p.Reference == "" || p.Owner == "" || p.Service == "" || p.DraftID == "" || p.Status == "":
+		return nil, invalid(op, "empty id, reference, owner, service, draft id or status")
+	case p.ReceivedAt.IsZero() || len(p.Digest) == 0 || len(p.Record) == 0:
+		return nil, invalid(op, "zero received-at, or empty digest or record")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	manifest := p.Manifest
+	if manifest == nil {
+		manifest = []byte("{}")
+	}
+	_, err := e.execSQL(ctx, `INSERT INTO cases (`+caseCols+`, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)`,
+		p.ID, p.Reference, p.Prefix, p.Year, p.Seq, p.Service, p.FormVersion, p.Owner, p.DraftID, nullString(p.IdempotencyKey),
+		p.Status, p.StatusLabel, p.SubjectLine, micros(p.ReceivedAt), micros(p.ReceivedAt), p.Digest, manifest, p.Record)
+	if err != nil {
+		return nil, fail(ctx, op, p.ID, err)
+	}
+	return &storage.CaseRow{
+		ID: p.ID, Reference: p.Reference, Prefix: p.Prefix, Year: p.Year, Seq: p.Seq, Service: p.Service,
+		FormVersion: p.FormVersion, Owner: p.Owner, DraftID: p.DraftID, IdempotencyKey: p.IdempotencyKey,
+		Status: p.Status, StatusLabel: p.StatusLabel, SubjectLine: p.SubjectLine,
+		ReceivedAt: storage.Time(p.ReceivedAt), UpdatedAt: storage.Time(p.ReceivedAt),
+		Digest: bytes.Clone(p.Digest), Record: bytes.Clone(p.Record), Manifest: bytes.Clone(manifest),
+	}, nil
+}
+
+// scanCase scans caseCols, plus the record when withRecord.
+func scanCase(rows interface{ Scan(...any) error }, withRecord bool) (*storage.CaseRow, error) {
+	var c storage.CaseRow
+	var idem sql.NullString
+	var received, updated int64
+	dest := []any{&c.ID, &c.Reference, &c.Prefix, &c.Year, &c.Seq, &c.Service, &c.FormVersion, &c.Owner, &c.DraftID, &idem,
+		&c.Status, &c.StatusLabel, &c.SubjectLine, &received, &updated, &c.Digest, &c.Manifest, &c.AuditSeq, &c.AuditHead}
+	if withRecord {
+		dest = append(dest, &c.Record)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	c.IdempotencyKey = idem.String
+	c.ReceivedAt, c.UpdatedAt = fromMicros(received), fromMicros(updated)
+	return &c, nil
+}
+
+func (e *executor) oneCase(ctx context.Context, op, id, where string, args ...any) (*storage.CaseRow, error) {
+	var out *storage.CaseRow
+	err := e.querySQL(ctx, `SELECT `+caseCols+`, record FROM cases WHERE `+where, func(rows *sql.Rows) error {
+		c, err := scanCase(rows, true)
+		out = c
+		return err
+	}, args...)
+	if err == nil && out == nil {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
+		return nil, fail(ctx, op, id, err)
+	}
+	return out, nil
+}
+
+func (e *executor) caseGet(ctx context.Context, p *storage.CaseGetParams) (*storage.CaseRow, error) {
+	const op = "case get"
+	if p == nil {
+		return nil, invalid(op, "nil params")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if p.Owner != "" {
+		return e.oneCase(ctx, op, p.ID, `id = ? AND owner = ?`, p.ID, p.Owner)
+	}
+	return e.oneCase(ctx, op, p.ID, `id = ?`, p.ID)
+}
+
+func (e *executor) caseFind(ctx context.Context, p *storage.CaseFindParams) (*storage.CaseRow, error) {
+	const op = "case find"
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case p == nil:
+		return nil, invalid(op, "nil params")
+	case p.DraftID != "":
+		return e.oneCase(ctx, op, "", `draft_id = ?`, p.DraftID)
+	case p.Owner != "" && p.IdempotencyKey != "":
+		return e.oneCase(ctx, op, "", `owner = ? AND idempotency_key = ?`, p.Owner, p.IdempotencyKey)
+	}
+	return nil, invalid(op, "neither draft id nor owner and idempotency key")
+}
+
+func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*storage.CaseRow, error) {
+	const op = "case list"
+	if p == nil || (p.Owner == "") == (p.Service == "") {
+		return nil, invalid(op, "exactly one of owner and service")
+	}
+	n, err := limit(op, p.Limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	where, args := `owner = ?`, []any{p.Owner}
+	if p.Service != "" {
+		where, args = `service = ?`, []any{p.Service}
+	}
+	if len(p.Statuses) > 0 {
+		where += ` AND status IN (?` + strings.Repeat(`, ?`, len(p.Statuses)-1) + `)`
+		for _, s := range p.Statuses {
+			args = append(args, s)
+		}
+	}
+	args = append(args, n)
+	out := []*storage.CaseRow{}
+	err = e.querySQL(ctx, `SELECT `+caseCols+` FROM cases WHERE `+where+` ORDER BY received_at DESC, id DESC LIMIT ?`, func(rows *sql.Rows) error {
+		c, err := scanCase(rows, false)
+		if err == nil {
+			out = append(out, c)
+		}
+		return err
+	}, args...)
+	if err != nil {
+		return nil, fail(ctx, op, "", err)
+	}
+	return out, nil
+}
+
+func (e *executor) caseSetStatus(ctx context.Context, p *storage.CaseSetStatusParams) error {
+	const op = "case set status"
+	if p == nil || p.To == "" || p.UpdatedAt.IsZero() {
+		return invalid(op, "nil params, empty status or zero time")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	res, err := e.execSQL(ctx, `UPDATE cases SET status = ?, status_label = ?, updated_at = ? WHERE id = ? AND status = ?`,
+		p.To, p.StatusLabel, micros(p.UpdatedAt), p.ID, p.From)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, gerr := e.oneCase(ctx, op, p.ID, `id = ?`, p.ID); gerr != nil {
+				return gerr
+			}
+			return fail(ctx, op, p.ID, storage.ErrConflict)
+		}
+	}
+	if err != nil {
+		return fail(ctx, op, p.ID, err)
+	}
+	return nil
+}
+
+func (e *executor) documentInsert(ctx context.Context, p *storage.DocumentInsertParams) error {
+	const op = "document insert"
+	if p == nil || p.Document.ID == "" || p.Document.CaseID == "" || p.Document.Kind == "" || p.Document.CreatedAt.IsZero() {
+		return invalid(op, "nil params, empty id, case id or kind, or zero time")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d := p.Document
+	content := d.Content
+	if content == nil {
+		content = []byte{}
+	}
+	_, err := e.execSQL(ctx, `INSERT INTO case_documents (id, case_id, pos, kind, name, content_type, size, digest, created_at, content)
+		VALUES (?, ?, (SELECT count(*) FROM case_documents WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.CaseID, d.CaseID, d.Kind, d.Name, d.ContentType, d.Size, d.Digest, micros(d.CreatedAt), content)
+	if err != nil {
+		return fail(ctx, op, d.ID, err)
+	}
+	return nil
+}
+
+func (e *executor) documentList(ctx context.Context, p *storage.DocumentListParams) ([]*storage.DocumentRow, error) {
+	const op = "document list"
+	if p == nil {
+		return nil, invalid(op, "nil params")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cols := `id, case_id, kind, name, content_type, size, digest, created_at`
+	if p.WithContent {
+		cols += `, content`
+	}
+	out := []*storage.DocumentRow{}
+	err := e.querySQL(ctx, `SELECT `+cols+` FROM case_documents WHERE case_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
+		var d storage.DocumentRow
+		var created int64
+		dest := []any{&d.ID, &d.CaseID, &d.Kind, &d.Name, &d.ContentType, &d.Size, &d.Digest, &created}
+		if p.WithContent {
+			dest = append(dest, &d.Content)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		d.CreatedAt = fromMicros(created)
+		out = append(out, &d)
+		return nil
+	}, p.CaseID)
+	if err != nil {
+		return nil, fail(ctx, op, p.CaseID, err)
+	}
+	return out, nil
+}
+
+func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) error {
+	const op = "flag insert"
+	if p == nil || p.CaseID == "" {
+		return invalid(op, "nil params or empty case id")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return e.atomic(ctx, func(e *executor) error {
+		var base int
+		if err := e.querySQL(ctx, `SELECT count(*) FROM secrecy_flags WHERE case_id = ?`, func(rows *sql.Rows) error {
+			return rows.Scan(&base)
+		}, p.CaseID); err != nil {
+			return fail(ctx, op, p.CaseID, err)
+		}
+		for i, f := range p.Flags {
+			if f.ID == "" || f.Path == "" {
+				return invalid(op, "flag without id or path")
+			}
+			osl, _ := json.Marshal(nonNil(f.OSL))
+			_, err := e.execSQL(ctx, `INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, p.CaseID, base+i, f.DocumentID, f.Path, f.Kind, f.Reason, string(osl), f.Article9)
+			if err != nil {
+				return fail(ctx, op, p.CaseID, err)
+			}
+		}
+		return nil
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (e *executor) flagList(ctx context.Context, p *storage.FlagListParams) ([]*storage.FlagRow, error) {
+	const op = "flag list"
+	if p == nil {
+		return nil, invalid(op, "nil params")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []*storage.FlagRow{}
+	err := e.querySQL(ctx, `SELECT id, case_id, document_id, path, kind, reason, osl, article9 FROM secrecy_flags
+		WHERE case_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
+		var f storage.FlagRow
+		var osl string
+		if err := rows.Scan(&f.ID, &f.CaseID, &f.DocumentID, &f.Path, &f.Kind, &f.Reason, &osl, &f.Article9); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(osl), &f.OSL); err != nil {
+			return err
+		}
+		if len(f.OSL) == 0 {
+			f.OSL = nil
+		}
+		out = append(out, &f)
+		return nil
+	}, p.CaseID)
+	if err != nil {
+		return nil, fail(ctx, op, p.CaseID, err)
+	}
+	return out, nil
+}
+
+func (e *executor) auditAppend(ctx context.Context, p *storage.AuditAppendParams) error {
+	const op = "audit append"
+	if p == nil {
+		return invalid(op, "nil params")
+	}
+	r := p.Entry
+	if r.CaseID == "" || r.Seq < 1 || r.At.IsZero() || r.Event == "" || len(r.Hash) == 0 {
+		return invalid(op, "empty case id, event or hash, seq below 1 or zero time")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return e.atomic(ctx, func(e *executor) error {
+		res, err := e.execSQL(ctx, `UPDATE cases SET audit_seq = ?, audit_head = ? WHERE id = ? AND audit_seq = ?`,
+			r.Seq, r.Hash, r.CaseID, r.Seq-1)
+		if err != nil {
+			return fail(ctx, op, r.CaseID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, gerr := e.oneCase(ctx, op, r.CaseID, `id = ?`, r.CaseID); gerr != nil {
+				return gerr
+			}
+			return fail(ctx, op, r.CaseID, storage.ErrConflict)
+		}
+		data := r.Data
+		if data == nil {
+			data = []byte{}
+		}
+		_, err = e.execSQL(ctx, `INSERT INTO audit_log (case_id, seq, at, actor, event, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.CaseID, r.Seq, micros(r.At), r.Actor, r.Event, data, r.PrevHash, r.Hash)
+		if err != nil {
+			return fail(ctx, op, r.CaseID, err)
+		}
+		return nil
+	})
+}
+
+func (e *executor) auditList(ctx context.Context, p *storage.AuditListParams) ([]*storage.AuditRow, error) {
+	const op = "audit list"
+	if p == nil {
+		return nil, invalid(op, "nil params")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []*storage.AuditRow{}
+	err := e.querySQL(ctx, `SELECT case_id, seq, at, actor, event, data, prev_hash, hash FROM audit_log WHERE case_id = ? ORDER BY seq`,
+		func(rows *sql.Rows) error {
+			var r storage.AuditRow
+			var at int64
+			if err := rows.Scan(&r.CaseID, &r.Seq, &at, &r.Actor, &r.Event, &r.Data, &r.PrevHash, &r.Hash); err != nil {
+				return err
+			}
+			r.At = fromMicros(at)
+			out = append(out, &r)
+			return nil
+		}, p.CaseID)
+	if err != nil {
+		return nil, fail(ctx, op, p.CaseID, err)
+	}
+	return out, nil
+}
