@@ -1,0 +1,150 @@
+package submission_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/draft"
+	"github.com/etjanst/etjanst/form"
+	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/sqlitestore"
+	"github.com/etjanst/etjanst/submission"
+)
+
+const (
+	pnrA = "195001182046"
+	pnrB = "195001232296"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// recorder is a Notifier that remembers what it was asked to queue.
+type recorder struct {
+	mu   sync.Mutex
+	regs []submission.Registered
+	fail error
+}
+
+func (r *recorder) Registered(_ context.Context, _ storage.Tx, reg submission.Registered) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.regs = append(r.regs, reg)
+	return nil
+}
+
+type bundle struct {
+	ctx    context.Context
+	db     *sqlitestore.DB
+	path   string
+	reg    *form.Registry
+	drafts *draft.Store
+	pipe   *submission.Pipeline
+	clock  *clock
+	notes  *recorder
+}
+
+func setup(t testing.TB) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "etjanst.db")
+	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	reg := form.NewRegistry(&form.RegistryOptions{Now: c.Now})
+	require.NoError(t, reg.Register(testForm()))
+	k, err := draft.GenerateKey("k1")
+	require.NoError(t, err)
+	ring, err := draft.NewKeyRing(bytes.Repeat([]byte{9}, 32), k)
+	require.NoError(t, err)
+	drafts, err := draft.NewStore(db, reg, ring, &draft.Options{Now: c.Now, MaxAuthAge: 24 * time.Hour})
+	require.NoError(t, err)
+	notes := &recorder{}
+	pipe, err := submission.NewPipeline(db, drafts, &submission.Options{Notifier: notes, Now: c.Now, ReferencePrefix: "KS"})
+	require.NoError(t, err)
+	return &bundle{ctx: ctx, db: db, path: path, reg: reg, drafts: drafts, pipe: pipe, clock: c, notes: notes}
+}
+
+func (b *bundle) person(pnr string) identity.Principal {
+	return identity.Principal{
+		Subject:   identity.Subject{Scheme: identity.SchemePersonnummer, Value: pnr},
+		GivenName: "Tolvan", FamilyName: "Tolvansson",
+		Assurance: identity.LoA3, Method: identity.MethodBankID, AuthTime: b.clock.Now(),
+	}
+}
+
+func opt(v string) form.Option { return form.Option{Value: v, Label: form.T(v, v)} }
+
+// testForm: a person's application with health data, a file, a step
+// shown only for role "forare" and a soft-required phone number.
+func testForm() *form.Form {
+	return &form.Form{
+		ID: "parkering", Version: 1, Title: form.T("Parkeringstillstånd", "Parking permit"),
+		Audience: []form.Audience{form.AudiencePerson, form.AudienceCompany},
+		Steps: []form.Step{
+			{ID: "sokande", Title: form.T("Sökande", "Applicant"), Fields: []form.Field{
+				{ID: "namn", Type: form.TypeText, Label: form.T("Namn", "Name"), Required: true, Prefill: form.PrefillFullName,
+					Sensitivity: &form.Sensitivity{Kind: form.SensitivityName}},
+				{ID: "pnr", Type: form.TypePersonnummer, Label: form.T("Personnummer", "Personal number"), Required: true, Prefill: form.PrefillPersonnummer},
+				{ID: "telefon", Type: form.TypePhone, Label: form.T("Telefon", "Phone"), SoftRequired: true},
+				{ID: "roll", Type: form.TypeChoice, Label: form.T("Roll", "Role"), Required: true, Options: []form.Option{opt("forare"), opt("passagerare")}},
+			}},
+			{ID: "korkort", Title: form.T("Körkort", "Driving licence"), Condition: &form.Condition{Field: "roll", Op: form.OpEquals, Value: "forare"},
+				Fields: []form.Field{{ID: "korkortsnummer", Type: form.TypeText, Label: form.T("Körkortsnummer", "Licence number"), Required: true}}},
+			{ID: "halsa", Title: form.T("Hälsa", "Health"), Fields: []form.Field{
+				{ID: "diagnos", Type: form.TypeTextarea, Label: form.T("Diagnos", "Diagnosis"), Required: true,
+					Sensitivity: &form.Sensitivity{Kind: form.SensitivityHealth, Article9: true, OSL: []string{"25:1", "21:1"}}},
+				{ID: "ovrigt", Type: form.TypeTextarea, Label: form.T("Övrigt", "Other")},
+				{ID: "intyg", Type: form.TypeFile, Label: form.T("Läkarintyg", "Certificate"), Accept: []string{"application/pdf"}},
+			}},
+		},
+	}
+}
+
+var pdf = []byte("%PDF-1.7\nintyg\n%%EOF")
+
+// complete creates and fills a complete draft for who.
+func (b *bundle) complete(t testing.TB, who identity.Principal, role string) *draft.Draft {
+	t.Helper()
+	d, err := b.drafts.Create(b.ctx, who, "parkering", nil)
+	require.NoError(t, err)
+	v := d.Values.Clone()
+	v["roll"] = form.String(role)
+	v["korkortsnummer"] = form.String("K-123456")
+	v["diagnos"] = form.String("Reumatism")
+	d, err = b.drafts.Save(b.ctx, who, d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+	require.NoError(t, err)
+	d, _, err = b.drafts.Attach(b.ctx, who, d.ID, draft.AttachParams{Revision: d.Revision, Field: "intyg", Name: "intyg.pdf", Data: pdf})
+	require.NoError(t, err)
+	return d
+}
+
+func raw(t *testing.T, b *bundle) *sql.DB {
+	t.Helper()
+	db, err := sqlitestore.OpenRaw(b.ctx, b.path, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
