@@ -42,7 +42,9 @@ type Notifier interface {
 type NotifierFunc func(ctx context.Context, tx storage.Tx, r Registered) error
 
 // Registered calls f.
-func (f NotifierFunc) Registered(ctx context.Context, tx storage.Tx, r Registered) error { return f(ctx, tx, r) }
+func (f NotifierFunc) Registered(ctx context.Context, tx storage.Tx, r Registered) error {
+	return f(ctx, tx, r)
+}
 
 // Registered describes a newly registered case to a Notifier. It carries
 // no case contents.
