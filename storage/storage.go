@@ -141,6 +141,13 @@ type Executor interface {
 	// reference sequences (case.go).
 	CaseExecutor
 
+	// OutboxExecutor, InboxExecutor and ContactExecutor: the notification
+	// outbox, the in-app inbox and contact details (outbox.go, inbox.go,
+	// contact.go).
+	OutboxExecutor
+	InboxExecutor
+	ContactExecutor
+
 	// DraftInsert stores a new draft at revision 1 with no attachments and
 	// WarnedAt unset, and returns the stored row (times normalised by Time).
 	//

@@ -42,6 +42,28 @@ const (
 	sAttachmentListForReseal
 	sAttachmentReseal
 	sAttachmentKeyByID
+	// Notifications (outbox.go, inbox.go, contact.go).
+	sOutboxInsert
+	sOutboxClaim
+	sOutboxAck
+	sOutboxRetry
+	sOutboxDead
+	sOutboxReleaseAll
+	sOutboxReleaseIDs
+	sOutboxGet
+	sOutboxExists
+	sOutboxListDead
+	sOutboxRequeue
+	sOutboxPurge
+	sInboxInsert
+	sInboxGet
+	sInboxList
+	sInboxListUnread
+	sInboxUnread
+	sInboxMarkRead
+	sContactUpsert
+	sContactGet
+	sContactDelete
 	numStmts
 )
 
@@ -96,6 +118,28 @@ var stmtDefs = [numStmts]stmtDef{
 		WHERE key_id <> ? AND id > ? ORDER BY id LIMIT ?`},
 	sAttachmentReseal:  {sql: `UPDATE attachments SET key_id = ?, payload = ? WHERE id = ? AND key_id = ?`},
 	sAttachmentKeyByID: {read: true, sql: `SELECT key_id FROM attachments WHERE id = ?`},
+	// Notifications: the SQL is beside the code that runs it.
+	sOutboxInsert:     {sql: outboxInsertSQL},
+	sOutboxClaim:      {sql: outboxClaimSQL},
+	sOutboxAck:        {sql: outboxAckSQL},
+	sOutboxRetry:      {sql: outboxRetrySQL},
+	sOutboxDead:       {sql: outboxDeadSQL},
+	sOutboxReleaseAll: {sql: outboxReleaseAllSQL},
+	sOutboxReleaseIDs: {sql: outboxReleaseIDsSQL},
+	sOutboxGet:        {read: true, sql: outboxGetSQL},
+	sOutboxExists:     {read: true, sql: outboxExistsSQL},
+	sOutboxListDead:   {read: true, sql: outboxListDeadSQL},
+	sOutboxRequeue:    {sql: outboxRequeueSQL},
+	sOutboxPurge:      {sql: outboxPurgeSQL},
+	sInboxInsert:      {sql: inboxInsertSQL},
+	sInboxGet:         {read: true, sql: inboxGetSQL},
+	sInboxList:        {read: true, sql: inboxListSQL},
+	sInboxListUnread:  {read: true, sql: inboxListUnreadSQL},
+	sInboxUnread:      {read: true, sql: inboxUnreadSQL},
+	sInboxMarkRead:    {sql: inboxMarkReadSQL},
+	sContactUpsert:    {sql: contactUpsertSQL},
+	sContactGet:       {read: true, sql: contactGetSQL},
+	sContactDelete:    {sql: contactDeleteSQL},
 }
 
 // stmts holds the statements prepared on one pool (writer or readers).
