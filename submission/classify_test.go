@@ -1,0 +1,76 @@
+package submission_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/submission"
+)
+
+func TestFindPersonnummer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Sökande 19121212-1212 har ansökt", []string{"19121212-1212"}},
+		{"kort form 121212-1212.", []string{"121212-1212"}},
+		{"utan bindestreck 191212121212", []string{"191212121212"}},
+		{"samordningsnummer 197010632391", []string{"197010632391"}},
+		{"hundraåring 121212+1212", []string{"121212+1212"}},
+		{"två: 19121212-1212 och 195001182046", []string{"19121212-1212", "195001182046"}},
+		// False positives that must not be flagged.
+		{"fel kontrollsiffra 19121212-1213", nil},
+		{"fakturanummer 1234567890", nil},
+		{"ordernummer 2026112512345678", nil},
+		{"datum 2026-11-25 och 20261125", nil},
+		{"postnummer 123 45, telefon 08-123 456 78", nil},
+		{"omöjligt datum 19121312-1212", nil},
+		{"bankgiro 5050-1055", nil},
+		{"inuti längre tal 919121212121299", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, submission.FindPersonnummer(tc.text))
+		})
+	}
+}
+
+func TestFindEmail(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"skriv till anna.svensson@kommun.se tack", []string{"anna.svensson@kommun.se"}},
+		{"a+b@sub.example.org, c@d.io", []string{"a+b@sub.example.org", "c@d.io"}},
+		{"inte en adress: @kommun, anna@, anna@kommun", nil},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.want, submission.FindEmail(tc.text), tc.text)
+	}
+}
+
+func TestFindPhone(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"ring 070-123 45 67", []string{"070-123 45 67"}},
+		{"mobil 0701234567", []string{"0701234567"}},
+		{"växel 08-123 456 78", []string{"08-123 456 78"}},
+		{"utland +46 70 123 45 67 eller 0046701234567", []string{"+46 70 123 45 67", "0046701234567"}},
+		// Not phone numbers.
+		{"fakturanummer 0123456789", nil},
+		{"kundnummer 1234567890", nil},
+		{"belopp 1 250 kr", nil},
+		{"datum 2026-11-25", nil},
+		{"personnummer 19121212-1212", nil},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.want, submission.FindPhone(tc.text), tc.text)
+	}
+}

@@ -1,0 +1,93 @@
+package submission_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/submission"
+)
+
+func submitted(t *testing.T, b *bundle) string {
+	t.Helper()
+	a := b.person(pnrA)
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	return r.CaseID
+}
+
+func TestVerifyDetectsChangedRecords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		sql  string
+	}{
+		{"record edited", `UPDATE cases SET record = CAST(replace(CAST(record AS TEXT), 'Reumatism', 'Friskt') AS BLOB) WHERE id = ?`},
+		{"record edited and digest recomputed elsewhere", `UPDATE cases SET digest = zeroblob(32) WHERE id = ?`},
+		{"application document edited", `UPDATE case_documents SET content = CAST(replace(CAST(content AS TEXT), 'Reumatism', 'Friskt') AS BLOB) WHERE case_id = ? AND kind = 'application'`},
+		{"attachment replaced", `UPDATE case_documents SET content = X'255044462D66616B65' WHERE case_id = ? AND kind = 'attachment'`},
+		{"attachment replaced with its digest", `UPDATE case_documents SET content = X'255044462D66616B65', digest = X'00' WHERE case_id = ? AND kind = 'attachment'`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			id := submitted(t, b)
+			require.NoError(t, b.pipe.Verify(b.ctx, id))
+			res, err := raw(t, b).Exec(tc.sql, id)
+			require.NoError(t, err)
+			n, _ := res.RowsAffected()
+			require.Equal(t, int64(1), n)
+			require.ErrorIs(t, b.pipe.Verify(b.ctx, id), submission.ErrDigestMismatch)
+		})
+	}
+	b := setup(t)
+	require.ErrorIs(t, b.pipe.Verify(b.ctx, "nope"), submission.ErrNotFound)
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	t.Parallel()
+	events := func(t *testing.T, b *bundle, id string) {
+		for _, ev := range []string{"read", "acknowledged", "read"} {
+			require.NoError(t, storage.WithTx(b.ctx, b.db, func(ctx context.Context, tx storage.Tx) error {
+				b.clock.Add(1e9)
+				return submission.Audit(ctx, tx, id, b.clock.Now(), "officer:anna", ev, nil)
+			}))
+		}
+	}
+	tests := []struct {
+		name string
+		sql  []string
+	}{
+		{"edit an entry", []string{`UPDATE audit_log SET event = 'nothing' WHERE case_id = ?1 AND seq = 2`}},
+		{"edit an entry's data", []string{`UPDATE audit_log SET data = CAST('{"x":1}' AS BLOB) WHERE case_id = ?1 AND seq = 3`}},
+		{"delete an entry", []string{`DELETE FROM audit_log WHERE case_id = ?1 AND seq = 2`}},
+		{"delete the last entry", []string{`DELETE FROM audit_log WHERE case_id = ?1 AND seq = 4`}},
+		{"reorder two entries", []string{
+			`UPDATE audit_log SET seq = 100 WHERE case_id = ?1 AND seq = 2`,
+			`UPDATE audit_log SET seq = 2 WHERE case_id = ?1 AND seq = 3`,
+			`UPDATE audit_log SET seq = 3 WHERE case_id = ?1 AND seq = 100`}},
+		{"change a time", []string{`UPDATE audit_log SET at = at + 1 WHERE case_id = ?1 AND seq = 1`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			id := submitted(t, b)
+			events(t, b, id)
+			require.NoError(t, submission.VerifyAuditLog(b.ctx, b.db, id))
+			log, err := submission.AuditLog(b.ctx, b.db, id)
+			require.NoError(t, err)
+			require.Len(t, log, 4)
+			require.Equal(t, "submitted", log[0].Event)
+			db := raw(t, b)
+			for _, q := range tc.sql {
+				_, err := db.Exec(q, id)
+				require.NoError(t, err)
+			}
+			require.ErrorIs(t, submission.VerifyAuditLog(b.ctx, b.db, id), submission.ErrAuditChain)
+		})
+	}
+}
