@@ -40,11 +40,11 @@ func (c *clock) Add(d time.Duration) {
 // recorder is a Notifier that remembers what it was asked to queue.
 type recorder struct {
 	mu   sync.Mutex
-	regs []submission.Registered
+	regs []submission.Event
 	fail error
 }
 
-func (r *recorder) Registered(_ context.Context, _ storage.Tx, reg submission.Registered) error {
+func (r *recorder) Notify(_ context.Context, _ storage.Tx, reg submission.Event) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {

@@ -30,33 +30,59 @@ const (
 	StatusClosed             = "closed"
 )
 
-// Notifier queues the notices of a newly registered case inside the
-// registering transaction, so that nothing is queued unless the case
-// commits: a receipt to the applicant and a new-case notice to the
-// e-service's officers. The notify package's outbox implements it.
+// EventKind names what happened to a case.
+type EventKind string
+
+// The case events a Notifier hears about.
+const (
+	// EventSubmitted: a case was registered (receipt to the applicant,
+	// new-case notice to the e-service's officers).
+	EventSubmitted EventKind = "submitted"
+	// EventAcknowledged: an officer received the case ("din ansökan har
+	// tagits emot av en handläggare").
+	EventAcknowledged EventKind = "acknowledged"
+	// EventMessage: an officer wrote to the applicant.
+	EventMessage EventKind = "message"
+	// EventReplied: the applicant answered a message (notice to officers).
+	EventReplied EventKind = "replied"
+	// EventComplementRequested: the officer asks for a komplettering.
+	EventComplementRequested EventKind = "complementRequested"
+	// EventComplemented: the applicant complemented the case (receipt to
+	// the applicant, notice to officers).
+	EventComplemented EventKind = "complemented"
+	// EventClosed: the case was closed with a decision.
+	EventClosed EventKind = "closed"
+)
+
+// Notifier queues the notices of a case event inside the transaction that
+// records the event, so that nothing is queued unless it commits. The
+// notify package's outbox implements it.
 type Notifier interface {
-	Registered(ctx context.Context, tx storage.Tx, r Registered) error
+	Notify(ctx context.Context, tx storage.Tx, e Event) error
 }
 
 // NotifierFunc adapts a function to Notifier.
-type NotifierFunc func(ctx context.Context, tx storage.Tx, r Registered) error
+type NotifierFunc func(ctx context.Context, tx storage.Tx, e Event) error
 
-// Registered calls f.
-func (f NotifierFunc) Registered(ctx context.Context, tx storage.Tx, r Registered) error {
-	return f(ctx, tx, r)
-}
+// Notify calls f.
+func (f NotifierFunc) Notify(ctx context.Context, tx storage.Tx, e Event) error { return f(ctx, tx, e) }
 
-// Registered describes a newly registered case to a Notifier. It carries
-// no case contents.
-type Registered struct {
-	CaseID     string
-	Reference  string
-	Service    string
-	Title      form.Text
-	ReceivedAt time.Time
+// Event describes a case event to a Notifier.
+type Event struct {
+	Kind      EventKind
+	CaseID    string
+	Reference string
+	Service   string
+	Title     form.Text
+	At        time.Time
 	// Applicant is the person who submitted, and Party whom they acted for.
 	Applicant identity.Subject
 	Party     identity.Party
+	// Text is the officer's message, complement request or decision, for
+	// the in-app inbox only: email and SMS never carry it.
+	Text string
+	// Due is the due date of a complement request.
+	Due time.Time
 }
 
 // Options configures a Pipeline. A nil *Options means defaults.
@@ -356,8 +382,8 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 	if err := tx.FlagInsert(ctx, &storage.FlagInsertParams{CaseID: c.ID, Flags: rows}); err != nil {
 		return nil, fmt.Errorf("submission: register: %w", err)
 	}
-	if err := p.opts.Notifier.Registered(ctx, tx, Registered{
-		CaseID: c.ID, Reference: c.Reference, Service: c.Service, Title: rec.FormTitle, ReceivedAt: now,
+	if err := p.opts.Notifier.Notify(ctx, tx, Event{
+		Kind: EventSubmitted, CaseID: c.ID, Reference: c.Reference, Service: c.Service, Title: rec.FormTitle, At: now,
 		Applicant: who.Subject, Party: identity.Party{Kind: who.Party.Kind, Subject: who.Party.Subject},
 	}); err != nil {
 		return nil, fmt.Errorf("submission: notify: %w", err)
