@@ -140,6 +140,9 @@ type Executor interface {
 	// CaseExecutor: registered cases, documents, flags, audit log and
 	// reference sequences (case.go).
 	CaseExecutor
+	// DisclosureExecutor: disclosure requests and their secrecy review
+	// (disclosure.go).
+	DisclosureExecutor
 
 	// OutboxExecutor, InboxExecutor and ContactExecutor: the notification
 	// outbox, the in-app inbox and contact details (outbox.go, inbox.go,
