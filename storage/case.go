@@ -33,9 +33,9 @@ type CaseExecutor interface {
 	// case must belong to it. Errors: ErrNotFound.
 	CaseGet(ctx context.Context, params *CaseGetParams) (*CaseRow, error)
 
-	// CaseFind returns the case registered from a draft (DraftID), or by
-	// an owner's idempotency key (Owner and IdempotencyKey). Errors:
-	// ErrNotFound; ErrInvalid when neither lookup is given.
+	// CaseFind returns the case registered from a draft (DraftID), by an
+	// owner's idempotency key (Owner and IdempotencyKey), or by its
+	// Reference. Errors: ErrNotFound; ErrInvalid when no lookup is given.
 	CaseFind(ctx context.Context, params *CaseFindParams) (*CaseRow, error)
 
 	// CaseList returns up to Limit cases without their records, newest
@@ -145,12 +145,13 @@ type CaseGetParams struct {
 	Owner string
 }
 
-// CaseFindParams are the params of CaseFind: DraftID, or Owner with
-// IdempotencyKey.
+// CaseFindParams are the params of CaseFind: DraftID, Owner with
+// IdempotencyKey, or Reference (the first given is used).
 type CaseFindParams struct {
 	DraftID        string
 	Owner          string
 	IdempotencyKey string
+	Reference      string
 }
 
 // CaseListParams are the params of CaseList: Owner or Service.

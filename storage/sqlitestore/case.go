@@ -171,8 +171,10 @@ func (e *executor) caseFind(ctx context.Context, p *storage.CaseFindParams) (*st
 		return e.oneCase(ctx, op, "", `draft_id = ?`, p.DraftID)
 	case p.Owner != "" && p.IdempotencyKey != "":
 		return e.oneCase(ctx, op, "", `owner = ? AND idempotency_key = ?`, p.Owner, p.IdempotencyKey)
+	case p.Reference != "":
+		return e.oneCase(ctx, op, "", `reference = ?`, p.Reference)
 	}
-	return nil, invalid(op, "neither draft id nor owner and idempotency key")
+	return nil, invalid(op, "no draft id, owner and idempotency key, or reference")
 }
 
 func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*storage.CaseRow, error) {
