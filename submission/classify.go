@@ -16,12 +16,14 @@ type Flag struct {
 	// Document is the ID of the document holding the value.
 	Document string `json:"document"`
 	// Path is the field path ("diagnos", "barn[1].namn"), "attachment:<id>"
-	// for an attachment, or "*" for the whole record.
+	// for an attachment, "sender" for the sender block of the record, or
+	// "*" for the whole record.
 	Path string `json:"path"`
 	// Kind is the kind of data (form.SensitivityKind values).
 	Kind string `json:"kind"`
 	// Reason says why the value was flagged: "field" (the form marks it),
-	// "fieldType" (an identity-number field), "freeText:personnummer",
+	// "fieldType" (an identity-number or contact field), "sender" (who
+	// submitted), "freeText:personnummer",
 	// "freeText:email", "freeText:phone", "attachment",
 	// "protectedIdentity", or a Classifier's own reason.
 	Reason string `json:"reason"`
@@ -111,6 +113,8 @@ func classify(f *form.Form, values form.Values, rec *Record, appDoc string) []Fl
 		flags = append(flags, Flag{Document: appDoc, Path: "*", Kind: string(form.SensitivityIdentityNumber),
 			Reason: "protectedIdentity", OSL: []string{"21:3"}})
 	}
+	// Who submitted is personal data too: the sender block of the record.
+	flags = append(flags, Flag{Document: appDoc, Path: "sender", Kind: string(form.SensitivityIdentityNumber), Reason: "sender"})
 	for _, st := range f.Steps {
 		for i := range st.Fields {
 			fd := &st.Fields[i]

@@ -374,13 +374,8 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 			return nil, fmt.Errorf("submission: register: %w", err)
 		}
 	}
-	rows := make([]storage.FlagRow, len(flags))
-	for i, f := range flags {
-		rows[i] = storage.FlagRow{ID: uuid.NewString(), CaseID: c.ID, DocumentID: f.Document, Path: f.Path, Kind: f.Kind,
-			Reason: f.Reason, OSL: f.OSL, Article9: f.Article9}
-	}
-	if err := tx.FlagInsert(ctx, &storage.FlagInsertParams{CaseID: c.ID, Flags: rows}); err != nil {
-		return nil, fmt.Errorf("submission: register: %w", err)
+	if err := insertFlags(ctx, tx, c.ID, flags); err != nil {
+		return nil, err
 	}
 	if err := p.opts.Notifier.Notify(ctx, tx, Event{
 		Kind: EventSubmitted, CaseID: c.ID, Reference: c.Reference, Service: c.Service, Title: rec.FormTitle, At: now,

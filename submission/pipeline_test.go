@@ -68,7 +68,7 @@ func TestSubmitComplete(t *testing.T) {
 			require.True(t, f.Article9)
 		}
 	}
-	require.Equal(t, map[string]string{"namn": "field", "pnr": "fieldType", "diagnos": "field",
+	require.Equal(t, map[string]string{"sender": "sender", "namn": "field", "pnr": "fieldType", "diagnos": "field",
 		"attachment:" + rec.Attachments[0].ID: "attachment"}, got)
 
 	require.Len(t, b.notes.regs, 1)
