@@ -1,0 +1,201 @@
+package submission_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/draft"
+	"github.com/etjanst/etjanst/form"
+	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/submission"
+)
+
+func reviewer(b *bundle) identity.Principal {
+	return b.officer("rita", identity.Role{Name: identity.RoleDisclosureReviewer, Services: []string{"parkering"}})
+}
+
+// submitWithText submits a case whose free text mentions a third person.
+func submitWithText(t *testing.T, b *bundle, who identity.Principal) *submission.Receipt {
+	t.Helper()
+	d := b.complete(t, who, "forare")
+	v := d.Values.Clone()
+	v["ovrigt"] = form.String("Kontakta min son 19121212-1212 på son@example.se.")
+	d, err := b.drafts.Save(b.ctx, who, d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+	require.NoError(t, err)
+	r, err := b.pipe.Submit(b.ctx, who, d.ID, nil)
+	require.NoError(t, err)
+	return r
+}
+
+func TestAnonymousDisclosureWithMasking(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs := b.cases(t, nil)
+	a := b.person(pnrA)
+	r := submitWithText(t, b, a)
+	rev := reviewer(b)
+
+	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference})
+	require.NoError(t, err, "a request may be anonymous")
+	require.Equal(t, submission.DisclosureOpen, req.Status)
+	require.Equal(t, len(req.Items), req.Undecided())
+
+	queue, err := cs.DisclosureQueue(b.ctx, rev, "parkering")
+	require.NoError(t, err)
+	require.Len(t, queue, 1)
+	_, err = cs.DisclosureQueue(b.ctx, b.officer("olle", handles("bygglov")), "parkering")
+	require.ErrorIs(t, err, submission.ErrNotFound)
+
+	// Release is blocked while items are undecided.
+	_, err = cs.Release(b.ctx, rev, req.ID)
+	require.ErrorIs(t, err, submission.ErrUndecided)
+	_, err = cs.Outcome(b.ctx, req.ID)
+	require.ErrorIs(t, err, submission.ErrUndecided)
+
+	// Masking needs a legal ground and a reasoning.
+	require.ErrorIs(t, cs.Decide(b.ctx, rev, req.ID, req.Items[0].FlagID, submission.ItemDecision{Outcome: submission.OutcomeMask}), submission.ErrInvalid)
+
+	var attachmentFlag string
+	for i, it := range req.Items {
+		d := submission.ItemDecision{Outcome: submission.OutcomeRelease}
+		switch {
+		case it.Flag.Path == "diagnos":
+			d = submission.ItemDecision{Outcome: submission.OutcomeMask, OSL: "25:1", Reasoning: "Uppgift om hälsa; men kan uppstå."}
+		case strings.HasPrefix(it.Flag.Path, "attachment:"):
+			attachmentFlag = it.FlagID
+			d = submission.ItemDecision{Outcome: submission.OutcomeWithhold, OSL: "25:1", Reasoning: "Läkarintyg."}
+		case it.Flag.Path == "pnr", it.Flag.Path == "sender":
+			d = submission.ItemDecision{Outcome: submission.OutcomeMask, OSL: "21:3", Reasoning: "Identitetsuppgift."}
+		case it.Flag.Path == "ovrigt":
+			d = submission.ItemDecision{Outcome: submission.OutcomeMask, OSL: "26:1", Reasoning: "Uppgifter om tredje man."}
+		}
+		require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, d), "item %d", i)
+	}
+	require.NotEmpty(t, attachmentFlag)
+
+	rel, err := cs.Release(b.ctx, rev, req.ID)
+	require.NoError(t, err)
+	copyJSON, err := json.Marshal(rel)
+	require.NoError(t, err)
+	text := string(copyJSON)
+	for _, secret := range []string{"Reumatism", "19121212-1212", "son@example.se", pnrA, "intyg.pdf", "%PDF", "JVBER"} {
+		require.NotContains(t, text, secret, "the released copy holds no masked or withheld value")
+	}
+	require.Contains(t, text, "Kontakta min son [MASKERAT] på [MASKERAT].", "free text masked where found, the rest kept")
+	require.Contains(t, text, "K-123456", "released values stay")
+	require.Contains(t, text, "Tolvan Tolvansson", "the name was released")
+	var app, att *submission.ReleasedDocument
+	for i := range rel.Documents {
+		switch rel.Documents[i].Kind {
+		case "application":
+			app = &rel.Documents[i]
+		case "attachment":
+			att = &rel.Documents[i]
+		}
+	}
+	require.NotNil(t, app)
+	require.NotNil(t, att)
+	require.True(t, att.Withheld)
+	require.Nil(t, att.Content)
+	var vals map[string]any
+	require.NoError(t, json.Unmarshal(app.Values, &vals))
+	require.Equal(t, submission.MaskedText, vals["diagnos"], "structure kept, value replaced")
+
+	require.NotNil(t, rel.Decision)
+	dec := rel.Decision.Text.SV
+	for _, want := range []string{"25 kap. 1 § offentlighets- och sekretesslagen", "21 kap. 3 §", "26 kap. 1 §", "kammarrätten",
+		"tre veckor", "Exempelkommunen", r.Reference, "Bilaga 1"} {
+		require.Contains(t, dec, want)
+	}
+	require.Contains(t, rel.Decision.Text.EN, "Administrative Court of Appeal")
+	for _, secret := range []string{"Reumatism", "19121212-1212", "intyg.pdf"} {
+		require.NotContains(t, dec, secret)
+	}
+
+	got, err := cs.Outcome(b.ctx, req.ID)
+	require.NoError(t, err, "the anonymous requester fetches the outcome by request ID")
+	require.Equal(t, rel.Reference, got.Reference)
+	_, err = cs.Release(b.ctx, rev, req.ID)
+	require.ErrorIs(t, err, submission.ErrTransition)
+	require.ErrorIs(t, cs.Decide(b.ctx, rev, req.ID, attachmentFlag, submission.ItemDecision{Outcome: submission.OutcomeRelease}), submission.ErrTransition)
+
+	require.NoError(t, submission.VerifyAuditLog(b.ctx, b.db, r.CaseID))
+	log, err := submission.AuditLog(b.ctx, b.db, r.CaseID)
+	require.NoError(t, err)
+	require.Equal(t, "disclosureRequested", log[1].Event)
+	require.Equal(t, "anonymous", log[1].Actor)
+	require.Equal(t, "disclosed", log[len(log)-1].Event)
+}
+
+func TestDisclosureEverythingReleasedHasNoDecision(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs := b.cases(t, nil)
+	a := b.person(pnrA)
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	rev := reviewer(b)
+	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference, Requester: "journalist@example.se"})
+	require.NoError(t, err)
+	for _, it := range req.Items {
+		require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, submission.ItemDecision{Outcome: submission.OutcomeRelease}))
+	}
+	rel, err := cs.Release(b.ctx, rev, req.ID)
+	require.NoError(t, err)
+	require.Nil(t, rel.Decision)
+
+	_, err = cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: "KS 2026/999999"})
+	require.ErrorIs(t, err, submission.ErrNotFound)
+	_, err = cs.Review(b.ctx, b.person(pnrB), req.ID)
+	require.ErrorIs(t, err, submission.ErrNotFound, "only reviewers of the e-service see requests")
+}
+
+func TestProtectedIdentityWithheldWhole(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs := b.cases(t, nil)
+	a := b.person(pnrA)
+	a.Protected = true
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	rev := reviewer(b)
+	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference})
+	require.NoError(t, err)
+	for _, it := range req.Items {
+		d := submission.ItemDecision{Outcome: submission.OutcomeRelease}
+		if it.Flag.Path == "*" {
+			d = submission.ItemDecision{Outcome: submission.OutcomeWithhold, OSL: "21:3", Reasoning: "Skyddad identitet."}
+		}
+		require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, d))
+	}
+	rel, err := cs.Release(b.ctx, rev, req.ID)
+	require.NoError(t, err)
+	text, _ := json.Marshal(rel)
+	for _, secret := range []string{"Reumatism", "Tolvan", pnrA, "K-123456", "intyg.pdf"} {
+		require.NotContains(t, string(text), secret)
+	}
+	require.Contains(t, rel.Decision.Text.SV, "Hela handlingen")
+}
+
+func TestOwnDataPolicy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.person(pnrA)
+	r := submitWithText(t, b, a)
+	strict := b.cases(t, nil)
+	req, err := strict.RequestDisclosure(b.ctx, &a, submission.DisclosureParams{Reference: r.Reference})
+	require.NoError(t, err)
+	require.Equal(t, len(req.Items), req.Undecided(), "by default everything is reviewed, even for the applicant")
+
+	lenient := b.cases(t, &submission.CasesOptions{ReleaseOwnData: true})
+	req, err = lenient.RequestDisclosure(b.ctx, &a, submission.DisclosureParams{Reference: r.Reference})
+	require.NoError(t, err)
+	require.Equal(t, 2, req.Undecided(), "the free-text findings about others still need review")
+	bp := b.person(pnrB)
+	req, err = lenient.RequestDisclosure(b.ctx, &bp, submission.DisclosureParams{Reference: r.Reference})
+	require.NoError(t, err)
+	require.Equal(t, len(req.Items), req.Undecided(), "someone else's request is reviewed in full")
+}
