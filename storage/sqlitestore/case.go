@@ -88,6 +88,9 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 		return nil, invalid(op, "empty id, reference, owner, service, draft id or status")
 	case p.ReceivedAt.IsZero() || len(p.Digest) == 0 || len(p.Record) == 0:
 		return nil, invalid(op, "zero received-at, or empty digest or record")
+	case p.Year <= 0 || p.Seq <= 0:
+		// ReferenceNext never hands out such a reference.
+		return nil, invalid(op, "year or seq not positive")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -240,8 +243,9 @@ func (e *executor) caseSetStatus(ctx context.Context, p *storage.CaseSetStatusPa
 
 func (e *executor) documentInsert(ctx context.Context, p *storage.DocumentInsertParams) error {
 	const op = "document insert"
-	if p == nil || p.Document.ID == "" || p.Document.CaseID == "" || p.Document.Kind == "" || p.Document.CreatedAt.IsZero() {
-		return invalid(op, "nil params, empty id, case id or kind, or zero time")
+	if p == nil || p.Document.ID == "" || p.Document.CaseID == "" || p.Document.Kind == "" || p.Document.CreatedAt.IsZero() ||
+		p.Document.Size < 0 {
+		return invalid(op, "nil params, empty id, case id or kind, zero time or negative size")
 	}
 	if err := ctx.Err(); err != nil {
 		return err

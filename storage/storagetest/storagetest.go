@@ -13,7 +13,7 @@
 //	}
 //
 // Run calls t.Run once per area (Draft, Isolation, Attachment, Tx, Expiry,
-// Reseal, Time, Context, Invalid); each area lives in its own file, and every
+// Reseal, Time, Context, Invalid, Case, Reference, Audit); each area lives in its own file, and every
 // subtest calls t.Parallel and gets its own driver. When a driver's semantics
 // change, add the case here first so that every driver is held to it.
 //
@@ -67,6 +67,9 @@ func Run(t *testing.T, newDriver func(t *testing.T) storage.Driver, opts *Option
 	t.Run("Time", s.testTime)
 	t.Run("Context", s.testContext)
 	t.Run("Invalid", s.testInvalid)
+	t.Run("Case", s.testCase)
+	t.Run("Reference", s.testReference)
+	t.Run("Audit", s.testAudit)
 }
 
 // suite carries Run's arguments to the area tests.
