@@ -1,0 +1,171 @@
+package submission_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/etjanst/etjanst/draft"
+	"github.com/etjanst/etjanst/form"
+	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/storage/sqlitestore"
+	"github.com/etjanst/etjanst/submission"
+)
+
+// latencies collects per-operation durations and reports throughput and
+// percentiles.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
+
+func (l *latencies) report(b *testing.B) {
+	slices.Sort(l.d)
+	if len(l.d) == 0 {
+		return
+	}
+	pct := func(p float64) float64 { return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds()) }
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+}
+
+// run calls op(i) for i in [0, b.N) from conc goroutines, timing each.
+func run(b *testing.B, conc int, op func(i int) error) {
+	var next atomic.Int64
+	var lat latencies
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	b.ResetTimer()
+	for range conc {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				start := time.Now()
+				if err := op(i); err != nil {
+					failed.Store(err)
+					return
+				}
+				lat.add(time.Since(start))
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	lat.report(b)
+}
+
+// BenchmarkSubmit sends a 4 KB draft through the whole pipeline (validate,
+// register, classify, one durable transaction with record, document, flags,
+// outbox row, draft removal and audit entry) at 1 and 8 concurrent
+// submitters, beside a baseline of the same four core statements (insert
+// record, insert flags, insert outbox row, delete draft) in one bare SQL
+// transaction with the same durability (WAL, synchronous=FULL, one writer).
+func BenchmarkSubmit(b *testing.B) {
+	for _, conc := range []int{1, 8} {
+		b.Run(fmt.Sprintf("etjanst/submitters=%d", conc), func(b *testing.B) { benchPipeline(b, conc) })
+		b.Run(fmt.Sprintf("baseline-bare-sql/submitters=%d", conc), func(b *testing.B) { benchBaseline(b, conc) })
+	}
+}
+
+func benchPipeline(b *testing.B, conc int) {
+	bb := setup(b)
+	pipe, err := submission.NewPipeline(bb.db, bb.drafts, &submission.Options{Notifier: outboxNotifier{}, ReferencePrefix: "KS", Now: bb.clock.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	whos := make([]identity.Principal, b.N)
+	ids := make([]string, b.N)
+	for i := range b.N {
+		whos[i] = bb.person([]string{pnrA, pnrB}[i%2])
+		d, err := bb.drafts.Create(bb.ctx, whos[i], "parkering", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := d.Values.Clone()
+		v["roll"] = form.String("passagerare")
+		v["diagnos"] = form.String(strings.Repeat("Reumatism i knän och höfter. ", 130))
+		if _, err := bb.drafts.Save(bb.ctx, whos[i], d.ID, draft.SaveParams{Revision: d.Revision, Values: v}); err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = d.ID
+	}
+	b.ReportAllocs()
+	run(b, conc, func(i int) error {
+		_, err := pipe.Submit(bb.ctx, whos[i], ids[i], nil)
+		return err
+	})
+}
+
+func benchBaseline(b *testing.B, conc int) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "raw.db")
+	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)}) // the same schema
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = db.Close()
+	raw, err := sqlitestore.OpenRaw(ctx, path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	payload := make([]byte, 4096)
+	_, _ = rand.Read(payload)
+	now := time.Now().UnixMicro()
+	ids := make([]string, b.N)
+	for i := range ids {
+		ids[i] = uuid.NewString()
+		if _, err := raw.Exec(`INSERT INTO drafts (id, owner, form_id, form_version, revision, step, progress, key_id, created_at,
+			updated_at, expires_at, payload) VALUES (?, 'o', 'f', 1, 1, 's', 0, 'k1', ?, ?, ?, ?)`, ids[i], now, now, now, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	run(b, conc, func(i int) error {
+		tx, err := raw.Begin()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		caseID := uuid.NewString()
+		if _, err := tx.Exec(`INSERT INTO cases (id, reference, prefix, year, seq, service, form_version, owner, draft_id, status,
+			status_label, subject_line, received_at, updated_at, digest, manifest, record)
+			VALUES (?, ?, 'KS', 2026, ?, 'f', 1, 'o', ?, 'submitted', '', 'x', ?, ?, ?, X'7B7D', ?)`,
+			caseID, fmt.Sprintf("KS 2026/%06d", i+1), i+1, ids[i], now, now, payload[:32], payload); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9)
+			VALUES (?, ?, 0, 'd', 'sender', 'name', 'sender', '[]', 0), (?, ?, 1, 'd', 'pnr', 'identityNumber', 'field', '[]', 0),
+			(?, ?, 2, 'd', 'diagnos', 'health', 'field', '["25:1"]', 1)`,
+			uuid.NewString(), caseID, uuid.NewString(), caseID, uuid.NewString(), caseID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO outbox (id, channel, kind, dedupe_key, recipient, state, created_at, next_attempt_at, payload)
+			VALUES (?, 'inbox', 'submitted', ?, 'r', 'pending', ?, ?, X'00')`, uuid.NewString(), "submitted:"+caseID, now, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM drafts WHERE id = ?`, ids[i]); err != nil {
+			return err
+		}
+		return tx.Commit()
+	})
+}
