@@ -216,6 +216,7 @@ type tx struct {
 	mu      sync.Mutex
 	done    bool
 	aborted bool // rolled back because ctx ended
+	lost    bool // a method saw the connection break
 }
 
 var _ storage.Tx = (*tx)(nil)
@@ -257,6 +258,12 @@ func (t *tx) Commit() error {
 		return fmt.Errorf("pgstore: commit: %w", storage.ErrTxDone)
 	}
 	t.done = true
+	if t.lost {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
+		defer cancel()
+		_ = t.ptx.Rollback(ctx) // releases the dead connection
+		return fmt.Errorf("pgstore: commit: not committed, the connection broke earlier in the transaction: %w", ErrConnLost)
+	}
 	if err := t.ctx.Err(); err != nil {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
 		defer cancel()
@@ -312,7 +319,11 @@ func call[T any](t *tx, op string, fn func(e *executor) (T, error)) (T, error) {
 		var zero T
 		return zero, fmt.Errorf("pgstore: %s: %w", op, err)
 	}
-	return fn(&t.ex)
+	v, err := fn(&t.ex)
+	if errors.Is(err, ErrConnLost) {
+		t.lost = true
+	}
+	return v, err
 }
 
 // call0 is call for methods that return only an error.
