@@ -81,9 +81,14 @@ func (e *executor) attachmentInsert(ctx context.Context, p *storage.AttachmentIn
 		return nil, invalid(op, "negative size")
 	case p.CreatedAt.IsZero():
 		return nil, invalid(op, "zero created time")
+	case !textOK(p.ID, p.FieldPath, p.ContentType, p.KeyID):
+		return nil, badText(op)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.DraftID, p.Owner) {
+		return nil, notFound(op, p.ID)
 	}
 	sql := attachmentInsertSQL
 	if e.inTx() {
@@ -137,6 +142,9 @@ func (e *executor) attachmentGet(ctx context.Context, p *storage.AttachmentGetPa
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.ID, p.DraftID, p.Owner) {
+		return nil, notFound(op, p.ID)
+	}
 	var row *storage.AttachmentRow
 	err := e.run(ctx, op, func(q querier) error {
 		var err error
@@ -156,6 +164,9 @@ func (e *executor) attachmentList(ctx context.Context, p *storage.AttachmentList
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.DraftID, p.Owner) {
+		return []*storage.AttachmentRow{}, nil
 	}
 	var out []*storage.AttachmentRow
 	err := e.run(ctx, op, func(q querier) error {
@@ -178,6 +189,9 @@ func (e *executor) attachmentDelete(ctx context.Context, p *storage.AttachmentDe
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID, p.DraftID, p.Owner) {
+		return notFound(op, p.ID)
 	}
 	err := e.atomic(ctx, op, func(e *executor) error {
 		tag, err := e.tx.Exec(ctx, attachmentUncountOwnedSQL, p.ID, p.DraftID, p.Owner)
@@ -207,6 +221,9 @@ func (e *executor) attachmentListForReseal(ctx context.Context, p *storage.Attac
 	if p == nil || p.NotKeyID == "" {
 		return nil, invalid(op, "nil params or empty key id")
 	}
+	if !textOK(p.NotKeyID, p.AfterID) {
+		return nil, badText(op)
+	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
 		return nil, err
@@ -233,8 +250,14 @@ func (e *executor) attachmentReseal(ctx context.Context, p *storage.AttachmentRe
 	if p == nil || p.KeyID == "" {
 		return invalid(op, "nil params or empty key id")
 	}
+	if !textOK(p.KeyID, p.FromKeyID) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID) {
+		return notFound(op, p.ID)
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, attachmentResealSQL, p.KeyID, blob(p.Payload), p.ID, p.FromKeyID)

@@ -64,6 +64,9 @@ func (e *executor) referenceNext(ctx context.Context, p *storage.ReferenceNextPa
 	if p == nil || p.Year <= 0 {
 		return 0, invalid(op, "nil params or year not positive")
 	}
+	if !textOK(p.Prefix) {
+		return 0, badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -89,6 +92,8 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 	case p.Year <= 0 || p.Seq <= 0:
 		// ReferenceNext never hands out such a reference.
 		return nil, invalid(op, "year or seq not positive")
+	case !textOK(p.ID, p.Reference, p.Prefix, p.Service, p.Owner, p.DraftID, p.IdempotencyKey, p.Status, p.StatusLabel, p.SubjectLine):
+		return nil, badText(op)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -163,6 +168,9 @@ func (e *executor) caseGet(ctx context.Context, p *storage.CaseGetParams) (*stor
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.ID, p.Owner) {
+		return nil, notFound(op, p.ID)
+	}
 	if p.Owner != "" {
 		return e.oneCase(ctx, op, p.ID, `id = $1 AND owner = $2`, p.ID, p.Owner)
 	}
@@ -174,17 +182,28 @@ func (e *executor) caseFind(ctx context.Context, p *storage.CaseFindParams) (*st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	var (
+		where string
+		args  []any
+	)
 	switch {
 	case p == nil:
 		return nil, invalid(op, "nil params")
 	case p.DraftID != "":
-		return e.oneCase(ctx, op, "", `draft_id = $1`, p.DraftID)
+		where, args = `draft_id = $1`, []any{p.DraftID}
 	case p.Owner != "" && p.IdempotencyKey != "":
-		return e.oneCase(ctx, op, "", `owner = $1 AND idempotency_key = $2`, p.Owner, p.IdempotencyKey)
+		where, args = `owner = $1 AND idempotency_key = $2`, []any{p.Owner, p.IdempotencyKey}
 	case p.Reference != "":
-		return e.oneCase(ctx, op, "", `reference = $1`, p.Reference)
+		where, args = `reference = $1`, []any{p.Reference}
+	default:
+		return nil, invalid(op, "no draft id, owner and idempotency key, or reference")
 	}
-	return nil, invalid(op, "no draft id, owner and idempotency key, or reference")
+	for _, a := range args {
+		if !textOK(a.(string)) {
+			return nil, notFound(op, "")
+		}
+	}
+	return e.oneCase(ctx, op, "", where, args...)
 }
 
 func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*storage.CaseRow, error) {
@@ -192,12 +211,18 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 	if p == nil || (p.Owner == "") == (p.Service == "") {
 		return nil, invalid(op, "exactly one of owner and service")
 	}
+	if !textsOK(p.Statuses) {
+		return nil, badText(op)
+	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.Owner, p.Service) {
+		return []*storage.CaseRow{}, nil
 	}
 	where, args := `owner = $1`, []any{p.Owner}
 	if p.Service != "" {
@@ -228,8 +253,14 @@ func (e *executor) caseSetStatus(ctx context.Context, p *storage.CaseSetStatusPa
 	if p == nil || p.To == "" || p.UpdatedAt.IsZero() {
 		return invalid(op, "nil params, empty status or zero time")
 	}
+	if !textOK(p.From, p.To, p.StatusLabel) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID) {
+		return notFound(op, p.ID)
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, caseSetStatusSQL, p.To, p.StatusLabel, ts(p.UpdatedAt), p.ID, p.From)
@@ -253,10 +284,16 @@ func (e *executor) documentInsert(ctx context.Context, p *storage.DocumentInsert
 		p.Document.Size < 0 {
 		return invalid(op, "nil params, empty id, case id or kind, zero time or negative size")
 	}
+	d := p.Document
+	if !textOK(d.ID, d.Kind, d.Name, d.ContentType) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	d := p.Document
+	if !textOK(d.CaseID) {
+		return notFound(op, d.ID)
+	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, documentInsertSQL, d.ID, d.CaseID, d.Kind, d.Name, d.ContentType, d.Size, blob(d.Digest),
 			ts(d.CreatedAt), blob(d.Content))
@@ -282,6 +319,9 @@ func (e *executor) documentList(ctx context.Context, p *storage.DocumentListPara
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.CaseID) {
+		return []*storage.DocumentRow{}, nil
 	}
 	cols := `id, case_id, kind, name, content_type, size, digest, created_at`
 	if p.WithContent {
@@ -327,6 +367,9 @@ func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) 
 		if f.ID == "" || f.Path == "" {
 			return invalid(op, "flag without id or path")
 		}
+		if !textOK(f.ID, f.DocumentID, f.Path, f.Kind, f.Reason) || !textsOK(f.OSL) {
+			return badText(op)
+		}
 		ids[i], docs[i], paths[i], kinds[i], reasons[i], art9[i] = f.ID, f.DocumentID, f.Path, f.Kind, f.Reason, f.Article9
 		osl, err := json.Marshal(nonNil(f.OSL))
 		if err != nil {
@@ -339,6 +382,9 @@ func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) 
 	}
 	if n == 0 {
 		return nil
+	}
+	if !textOK(p.CaseID) {
+		return notFound(op, p.CaseID)
 	}
 	args := []any{p.CaseID, ids, docs, paths, kinds, reasons, osls, art9}
 	err := e.run(ctx, op, func(q querier) error {
@@ -384,6 +430,9 @@ func (e *executor) flagList(ctx context.Context, p *storage.FlagListParams) ([]*
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.CaseID) {
+		return []*storage.FlagRow{}, nil
+	}
 	var out []*storage.FlagRow
 	err := e.run(ctx, op, func(q querier) error {
 		var err error
@@ -412,8 +461,14 @@ func (e *executor) auditAppend(ctx context.Context, p *storage.AuditAppendParams
 	if r.CaseID == "" || r.Seq < 1 || r.At.IsZero() || r.Event == "" || len(r.Hash) == 0 {
 		return invalid(op, "empty case id, event or hash, seq below 1 or zero time")
 	}
+	if !textOK(r.Actor, r.Event) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(r.CaseID) {
+		return notFound(op, r.CaseID)
 	}
 	// One statement: the head moves and the entry goes in together, or
 	// neither when another entry took Seq.
@@ -440,6 +495,9 @@ func (e *executor) auditList(ctx context.Context, p *storage.AuditListParams) ([
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.CaseID) {
+		return []*storage.AuditRow{}, nil
 	}
 	var out []*storage.AuditRow
 	err := e.run(ctx, op, func(q querier) error {

@@ -24,6 +24,9 @@ func (e *executor) contactUpsert(ctx context.Context, p *storage.ContactUpsertPa
 	if p.UpdatedAt.IsZero() {
 		return nil, invalid(op, "zero updated time")
 	}
+	if !textOK(p.Owner, p.Email, p.Phone, p.Lang) || !textsOK(p.Channels) {
+		return nil, badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -52,6 +55,9 @@ func (e *executor) contactGet(ctx context.Context, p *storage.ContactGetParams) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.Owner) {
+		return nil, notFound(op, "")
+	}
 	var r storage.ContactRow
 	err := e.run(ctx, op, func(q querier) error {
 		var updated time.Time
@@ -75,6 +81,9 @@ func (e *executor) contactDelete(ctx context.Context, p *storage.ContactDeletePa
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.Owner) {
+		return notFound(op, "")
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, contactDeleteSQL, p.Owner)

@@ -38,10 +38,16 @@ func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureIn
 	if p == nil || p.Request.ID == "" || p.Request.CaseID == "" || p.Request.Service == "" || p.Request.Status == "" || p.Request.CreatedAt.IsZero() {
 		return invalid(op, "nil params, empty id, case id, service or status, or zero time")
 	}
+	r := p.Request
+	if !textOK(r.ID, r.Service, r.DocumentID, r.Requester, r.Owner, r.Status) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := p.Request
+	if !textOK(r.CaseID) {
+		return notFound(op, r.ID)
+	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, disclosureInsertSQL, r.ID, r.CaseID, r.Service, r.DocumentID, r.Requester, r.Owner, r.Status,
 			ts(r.CreatedAt))
@@ -82,6 +88,9 @@ func (e *executor) disclosureGet(ctx context.Context, p *storage.DisclosureGetPa
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.ID) {
+		return nil, notFound(op, p.ID)
+	}
 	var out *storage.DisclosureRow
 	err := e.run(ctx, op, func(q querier) error {
 		var err error
@@ -99,12 +108,18 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 	if p == nil || p.Service == "" {
 		return nil, invalid(op, "nil params or empty service")
 	}
+	if !textsOK(p.Statuses) {
+		return nil, badText(op)
+	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.Service) {
+		return []*storage.DisclosureRow{}, nil
 	}
 	where, args := `service = $1`, []any{p.Service, n}
 	if len(p.Statuses) > 0 {
@@ -129,10 +144,16 @@ func (e *executor) disclosureDecide(ctx context.Context, p *storage.DisclosureDe
 	if p == nil || p.Decision.RequestID == "" || p.Decision.FlagID == "" || p.Decision.Outcome == "" || p.Decision.DecidedAt.IsZero() {
 		return invalid(op, "nil params, empty request, flag or outcome, or zero time")
 	}
+	d := p.Decision
+	if !textOK(d.FlagID, d.Outcome, d.OSL, d.Reasoning, d.Officer, p.Status) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	d := p.Decision
+	if !textOK(d.RequestID) {
+		return notFound(op, d.RequestID)
+	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, disclosureDecideSQL, d.RequestID, d.FlagID, d.Outcome, d.OSL, d.Reasoning, d.Officer,
 			ts(d.DecidedAt), p.Status)
@@ -157,6 +178,9 @@ func (e *executor) disclosureDecisions(ctx context.Context, p *storage.Disclosur
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.RequestID) {
+		return []*storage.DisclosureDecisionRow{}, nil
 	}
 	var out []*storage.DisclosureDecisionRow
 	err := e.run(ctx, op, func(q querier) error {
@@ -183,8 +207,14 @@ func (e *executor) disclosureFinish(ctx context.Context, p *storage.DisclosureFi
 	if p == nil || p.ID == "" || p.To == "" || p.UpdatedAt.IsZero() {
 		return invalid(op, "nil params, empty id or status, or zero time")
 	}
+	if !textOK(p.From, p.To) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID) {
+		return notFound(op, p.ID)
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, disclosureFinishSQL, p.To, p.Decision, p.Release, ts(p.UpdatedAt), p.ID, p.From)

@@ -60,6 +60,8 @@ func (e *executor) draftInsert(ctx context.Context, p *storage.DraftInsertParams
 		return nil, invalid(op, "empty id, owner or form id")
 	case p.CreatedAt.IsZero() || p.ExpiresAt.IsZero():
 		return nil, invalid(op, "zero created or expires time")
+	case !textOK(p.ID, p.Owner, p.FormID, p.Step, p.KeyID) || !textsOK(p.CompletedSteps):
+		return nil, badText(op)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -107,6 +109,9 @@ func (e *executor) draftGet(ctx context.Context, p *storage.DraftGetParams) (*st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.ID, p.Owner) {
+		return nil, notFound(op, p.ID)
+	}
 	var row *storage.DraftRow
 	err := e.run(ctx, op, func(q querier) error {
 		var err error
@@ -126,9 +131,14 @@ func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams
 		return nil, invalid(op, "nil params or empty owner")
 	case p.UpdatedAt.IsZero() || p.ExpiresAt.IsZero():
 		return nil, invalid(op, "zero updated or expires time")
+	case !textOK(p.Step, p.KeyID) || !textsOK(p.CompletedSteps):
+		return nil, badText(op)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.ID, p.Owner) {
+		return nil, notFound(op, p.ID)
 	}
 	row := &storage.DraftRow{
 		ID:             p.ID,
@@ -182,6 +192,9 @@ func (e *executor) draftList(ctx context.Context, p *storage.DraftListParams) ([
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.Owner) {
+		return []*storage.DraftSummary{}, nil
+	}
 	out, err := e.summaries(ctx, op, draftListSQL, p.Owner, n)
 	if err != nil {
 		return nil, fail(ctx, op, "", err)
@@ -213,6 +226,9 @@ func (e *executor) draftDelete(ctx context.Context, p *storage.DraftDeleteParams
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID, p.Owner) {
+		return notFound(op, p.ID)
 	}
 	// Attachments go with the draft through ON DELETE CASCADE.
 	err := e.run(ctx, op, func(q querier) error {
@@ -281,6 +297,9 @@ func (e *executor) draftMarkWarned(ctx context.Context, p *storage.DraftMarkWarn
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if !textOK(p.ID) {
+		return notFound(op, p.ID)
+	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, draftMarkWarnedSQL, ts(p.WarnedAt), p.ID, p.Revision)
 		if err != nil {
@@ -321,6 +340,9 @@ func (e *executor) draftListForReseal(ctx context.Context, p *storage.DraftListF
 	if p == nil || p.NotKeyID == "" {
 		return nil, invalid(op, "nil params or empty key id")
 	}
+	if !textOK(p.NotKeyID, p.AfterID) {
+		return nil, badText(op)
+	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
 		return nil, err
@@ -347,8 +369,14 @@ func (e *executor) draftReseal(ctx context.Context, p *storage.DraftResealParams
 	if p == nil || p.KeyID == "" {
 		return invalid(op, "nil params or empty key id")
 	}
+	if !textOK(p.KeyID) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID) {
+		return notFound(op, p.ID)
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, draftResealSQL, p.KeyID, blob(p.Payload), p.ID, p.Revision)

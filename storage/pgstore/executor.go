@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -117,7 +121,7 @@ func fail(ctx context.Context, op, id string, err error) error {
 	if id == "" {
 		return fmt.Errorf("pgstore: %s: %w", op, err)
 	}
-	return fmt.Errorf("pgstore: %s %s: %w", op, id, err)
+	return fmt.Errorf("pgstore: %s %s: %w", op, safeID(id), err)
 }
 
 func invalid(op, what string) error {
@@ -241,4 +245,74 @@ func collect[T any](ctx context.Context, q querier, sql string, scan func(pgx.Ro
 		return nil, err
 	}
 	return out, nil
+}
+
+// textOK reports whether every s can be stored in a text column:
+// PostgreSQL's text holds valid UTF-8 without NUL bytes, and the server
+// rejects anything else with an error that would abort a caller's
+// transaction. The methods check their strings first: a lookup by a string
+// that no row can hold finds nothing (as on SQLite), and a write of one is
+// ErrInvalid, neither touching the transaction.
+func textOK(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// textsOK is textOK over lists.
+func textsOK(lists ...[]string) bool {
+	for _, l := range lists {
+		if !textOK(l...) {
+			return false
+		}
+	}
+	return true
+}
+
+// badText is the error of a write with a string textOK rejects.
+func badText(op string) error {
+	return invalid(op, "text that is not valid UTF-8 or contains a NUL byte")
+}
+
+// notFound is the error of a lookup by a string textOK rejects.
+func notFound(op, id string) error {
+	if id == "" {
+		return fmt.Errorf("pgstore: %s: %w", op, storage.ErrNotFound)
+	}
+	return fmt.Errorf("pgstore: %s %s: %w", op, safeID(id), storage.ErrNotFound)
+}
+
+// maxIDInError caps how much of an ID an error message repeats.
+const maxIDInError = 64
+
+// safeID formats an ID for an error message: quoted when it is not plain
+// printable text, and cut short when long.
+func safeID(id string) string {
+	cut := false
+	if len(id) > maxIDInError {
+		id, cut = id[:maxIDInError], true
+	}
+	for _, r := range id {
+		if !unicode.IsPrint(r) || r == utf8.RuneError {
+			id = strconv.Quote(id)
+			break
+		}
+	}
+	if cut {
+		id += "…"
+	}
+	return id
+}
+
+// cleanText makes free diagnostic text (an outbox row's LastError, which
+// may echo a remote server) storable: invalid UTF-8 and NUL bytes become
+// U+FFFD.
+func cleanText(s string) string {
+	if textOK(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }

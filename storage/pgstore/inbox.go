@@ -34,6 +34,8 @@ func (e *executor) inboxInsert(ctx context.Context, p *storage.InboxInsertParams
 		return invalid(op, "empty id or owner")
 	case p.CreatedAt.IsZero():
 		return invalid(op, "zero created time")
+	case !textOK(p.ID, p.Owner, p.Kind, p.CaseRef):
+		return badText(op)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -62,6 +64,9 @@ func (e *executor) inboxGet(ctx context.Context, p *storage.InboxGetParams) (*st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !textOK(p.ID, p.Owner) {
+		return nil, notFound(op, p.ID)
+	}
 	var row *storage.InboxRow
 	err := e.run(ctx, op, func(q querier) error {
 		var err error
@@ -85,6 +90,9 @@ func (e *executor) inboxList(ctx context.Context, p *storage.InboxListParams) ([
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.Owner) {
+		return []*storage.InboxRow{}, nil
 	}
 	sql := inboxListSQL
 	if p.UnreadOnly {
@@ -110,6 +118,9 @@ func (e *executor) inboxUnreadCount(ctx context.Context, p *storage.InboxUnreadC
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	if !textOK(p.Owner) {
+		return 0, nil
+	}
 	var n int
 	err := e.run(ctx, op, func(q querier) error {
 		return q.QueryRow(ctx, inboxUnreadSQL, p.Owner).Scan(&n)
@@ -130,6 +141,9 @@ func (e *executor) inboxMarkRead(ctx context.Context, p *storage.InboxMarkReadPa
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(p.ID, p.Owner) {
+		return notFound(op, p.ID)
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, inboxMarkReadSQL, ts(p.ReadAt), p.ID, p.Owner)

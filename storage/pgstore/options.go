@@ -65,6 +65,9 @@ func (o *Options) withDefaults() (Options, error) {
 // checkSchema accepts plain identifiers only, so the name needs no quoting
 // rules beyond the double quotes Open puts around it anyway.
 func checkSchema(s string) error {
+	if s == "" {
+		return errors.New("pgstore: empty schema name")
+	}
 	if len(s) > maxSchemaLen {
 		return fmt.Errorf("pgstore: schema name longer than %d bytes", maxSchemaLen)
 	}

@@ -67,6 +67,8 @@ func (e *executor) outboxInsert(ctx context.Context, p *storage.OutboxInsertPara
 		return false, invalid(op, "empty id, channel or recipient")
 	case p.CreatedAt.IsZero():
 		return false, invalid(op, "zero created time")
+	case !textOK(p.ID, p.Channel, p.Kind, p.DedupeKey, p.Recipient):
+		return false, badText(op)
 	}
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -108,6 +110,8 @@ func (e *executor) outboxClaim(ctx context.Context, p *storage.OutboxClaimParams
 		return nil, invalid(op, "nil params or empty worker")
 	case p.Now.IsZero() || p.Lease <= 0:
 		return nil, invalid(op, "zero now or lease not positive")
+	case !textOK(p.Worker):
+		return nil, badText(op)
 	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
@@ -151,9 +155,15 @@ func (e *executor) outboxClaim(ctx context.Context, p *storage.OutboxClaimParams
 // outboxSettle runs one of the conditional updates of a row by ID (ack,
 // retry, dead, requeue) and tells a missing row from one that is not (or no
 // longer) in the state and lease the update requires.
-func (e *executor) outboxSettle(ctx context.Context, op, id, sql string, args ...any) error {
+func (e *executor) outboxSettle(ctx context.Context, op, id, worker, sql string, args ...any) error {
+	if !textOK(worker) {
+		return badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !textOK(id) {
+		return notFound(op, id)
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, sql, args...)
@@ -176,7 +186,7 @@ func (e *executor) outboxAck(ctx context.Context, p *storage.OutboxAckParams) er
 	if p == nil || p.Worker == "" || p.SentAt.IsZero() {
 		return invalid(op, "nil params, empty worker or zero sent time")
 	}
-	return e.outboxSettle(ctx, op, p.ID, outboxAckSQL, ts(p.SentAt), p.ID, p.Worker)
+	return e.outboxSettle(ctx, op, p.ID, p.Worker, outboxAckSQL, ts(p.SentAt), p.ID, p.Worker)
 }
 
 func (e *executor) outboxRetry(ctx context.Context, p *storage.OutboxRetryParams) error {
@@ -184,7 +194,7 @@ func (e *executor) outboxRetry(ctx context.Context, p *storage.OutboxRetryParams
 	if p == nil || p.Worker == "" || p.NextAttemptAt.IsZero() {
 		return invalid(op, "nil params, empty worker or zero next attempt time")
 	}
-	return e.outboxSettle(ctx, op, p.ID, outboxRetrySQL, ts(p.NextAttemptAt), p.LastError, p.ID, p.Worker)
+	return e.outboxSettle(ctx, op, p.ID, p.Worker, outboxRetrySQL, ts(p.NextAttemptAt), cleanText(p.LastError), p.ID, p.Worker)
 }
 
 func (e *executor) outboxDead(ctx context.Context, p *storage.OutboxDeadParams) error {
@@ -192,7 +202,7 @@ func (e *executor) outboxDead(ctx context.Context, p *storage.OutboxDeadParams) 
 	if p == nil || p.Worker == "" || p.DeadAt.IsZero() {
 		return invalid(op, "nil params, empty worker or zero dead time")
 	}
-	return e.outboxSettle(ctx, op, p.ID, outboxDeadSQL, ts(p.DeadAt), p.LastError, p.ID, p.Worker)
+	return e.outboxSettle(ctx, op, p.ID, p.Worker, outboxDeadSQL, ts(p.DeadAt), cleanText(p.LastError), p.ID, p.Worker)
 }
 
 func (e *executor) outboxRelease(ctx context.Context, p *storage.OutboxReleaseParams) (int, error) {
@@ -200,14 +210,25 @@ func (e *executor) outboxRelease(ctx context.Context, p *storage.OutboxReleasePa
 	if p == nil || p.Worker == "" || p.Now.IsZero() {
 		return 0, invalid(op, "nil params, empty worker or zero now")
 	}
+	if !textOK(p.Worker) {
+		return 0, badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
+	}
+	// IDs no row can hold are left out; if none is left, nothing matches.
+	ids := p.IDs
+	if !textsOK(ids) {
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !textOK(id) })
+		if len(ids) == 0 {
+			return 0, nil
+		}
 	}
 	var n int64
 	err := e.run(ctx, op, func(q querier) error {
 		sql, args := outboxReleaseAllSQL, []any{ts(p.Now), p.Worker}
-		if len(p.IDs) > 0 {
-			sql, args = outboxReleaseIDsSQL, append(args, p.IDs)
+		if len(ids) > 0 {
+			sql, args = outboxReleaseIDsSQL, append(args, ids)
 		}
 		tag, err := q.Exec(ctx, sql, args...)
 		n = tag.RowsAffected()
@@ -226,6 +247,9 @@ func (e *executor) outboxGet(ctx context.Context, p *storage.OutboxGetParams) (*
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !textOK(p.ID) {
+		return nil, notFound(op, p.ID)
 	}
 	var row *storage.OutboxRow
 	err := e.run(ctx, op, func(q querier) error {
@@ -271,7 +295,7 @@ func (e *executor) outboxRequeue(ctx context.Context, p *storage.OutboxRequeuePa
 	if p == nil || p.Now.IsZero() {
 		return invalid(op, "nil params or zero now")
 	}
-	return e.outboxSettle(ctx, op, p.ID, outboxRequeueSQL, ts(p.Now), p.ID)
+	return e.outboxSettle(ctx, op, p.ID, "", outboxRequeueSQL, ts(p.Now), p.ID)
 }
 
 func (e *executor) outboxPurge(ctx context.Context, p *storage.OutboxPurgeParams) (int, error) {
