@@ -21,7 +21,7 @@
 // pg_advisory_xact_lock on a key derived from the schema name: instances
 // started at the same time queue, the first migrates, the others find the
 // work done. A schema recorded at a newer version than this code knows is
-// refused (ErrSchemaTooNew). The versions match sqlitestore's.
+// refused (ErrSchemaTooNew). The version numbers are this driver's own.
 //
 // # Concurrency between instances
 //
@@ -90,6 +90,7 @@
 //	ETJANST_PG_DSN='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./storage/pgstore/
 //
 // Without it they skip (and the examples are left out). Every test works in
-// a schema of its own, dropped at the end. OpenRaw gives a bare pool with
-// Open's settings, for baselines in benchmarks.
+// a schema of its own, dropped at the end; package pgstoretest gives other
+// packages' tests such a database in one call. OpenRaw gives a bare pool
+// with Open's settings, for baselines in benchmarks.
 package pgstore

@@ -2,55 +2,30 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/etjanst/etjanst/storage"
 	"github.com/etjanst/etjanst/storage/pgstore"
+	"github.com/etjanst/etjanst/storage/pgstore/pgstoretest"
 )
 
 // dsnEnv names the environment variable that enables the PostgreSQL tests.
-const dsnEnv = "ETJANST_PG_DSN"
+const dsnEnv = pgstoretest.DSNEnv
 
 // testDSN returns the DSN of the test server, or skips the test.
 func testDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv(dsnEnv)
-	if dsn == "" {
-		tb.Skipf("PostgreSQL tests are disabled; enable them with %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable", dsnEnv)
-	}
-	return dsn
+	return pgstoretest.DSN(tb)
 }
 
-// newSchema returns a fresh schema name and drops the schema (with
-// everything in it) when the test ends. The schema itself is created by
-// Open.
+// newSchema returns a fresh schema name, dropped when the test ends.
 func newSchema(tb testing.TB, dsn string) string {
 	tb.Helper()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "etjanst_test_" + hex.EncodeToString(b)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return schema
+	return pgstoretest.NewSchema(tb, dsn)
 }
 
 // quiet returns options for schema with migration log lines kept out of the

@@ -19,8 +19,7 @@ import (
 //go:embed migration/*.up.sql
 var migrationFS embed.FS
 
-// migration is one embedded schema change, named NNNN_name.up.sql. The
-// numbers match sqlitestore's: version N means the same tables on both.
+// migration is one embedded schema change, named NNNN_name.up.sql.
 type migration struct {
 	version int
 	name    string
