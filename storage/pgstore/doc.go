@@ -45,6 +45,16 @@
 // the row count, strings the server cannot store are checked first (see
 // Text), and operations of several statements run under a savepoint.
 //
+// # Connections
+//
+// Open takes pool settings from the DSN (pool_max_conns and the other pool_*
+// parameters pgx accepts) and Options.MaxConns. Every transaction holds a
+// connection until it ends. Statements are prepared once per connection
+// (pgx's statement cache) and the schema is set as a connection parameter,
+// so connect directly or through a session-pooling proxy; behind PgBouncer
+// in transaction mode, set search_path per role and add
+// default_query_exec_mode=exec to the DSN.
+//
 // # Times
 //
 // Times are timestamptz, stored at microsecond precision and read back in

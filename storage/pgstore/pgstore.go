@@ -156,8 +156,10 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 // Schema returns the schema the DB works in.
 func (db *DB) Schema() string { return db.schema }
 
-// Close closes the pool: it waits for connections in use to be returned,
-// so end transactions first. Calls after Close fail.
+// Close closes the pool; calls after Close fail. Unlike sqlitestore's, it
+// waits for the connections of open transactions to come back (pgxpool's
+// rule), so end transactions first: one whose Begin ctx has ended is
+// rolled back and returns its connection by itself.
 func (db *DB) Close() error {
 	db.pool.Close()
 	return nil
