@@ -49,11 +49,10 @@
 //
 // Open takes pool settings from the DSN (pool_max_conns and the other pool_*
 // parameters pgx accepts) and Options.MaxConns. Every transaction holds a
-// connection until it ends. Statements are prepared once per connection
-// (pgx's statement cache) and the schema is set as a connection parameter,
-// so connect directly or through a session-pooling proxy; behind PgBouncer
-// in transaction mode, set search_path per role and add
-// default_query_exec_mode=exec to the DSN.
+// connection until it ends. The schema is set as a connection parameter and
+// statements are prepared once per connection (pgx's statement cache), so
+// connect directly or through a proxy in session pooling mode; transaction
+// pooling keeps neither.
 //
 // # Times
 //
