@@ -47,60 +47,146 @@ func (f ClassifierFunc) Classify(ctx context.Context, rec *Record, values form.V
 	return f(ctx, rec, values)
 }
 
-// Built-in patterns for personal data in free text.
-var (
-	// A personnummer or samordningsnummer: 6 or 8 digits, an optional
-	// separator, 4 digits, not inside a longer number.
-	pnrRE = regexp.MustCompile(`(?:^|[^0-9])((?:[0-9]{8}|[0-9]{6})[-+ ]?[0-9]{4})(?:$|[^0-9])`)
-	// An e-mail address.
-	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
-	// A phone number candidate: international or national prefix and
-	// digits with spaces or hyphens.
-	phoneRE = regexp.MustCompile(`(?:^|[^0-9+])((?:\+|00)[1-9][0-9 \-]{6,16}[0-9]|0[1-9][0-9 \-]{5,13}[0-9])(?:$|[^0-9])`)
-)
+// emailRE matches an e-mail address.
+var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+
+// digitRun is a maximal run of digits joined by single separators (space,
+// hyphen, plus), as personnummer and phone numbers are written. groups
+// holds the digit groups and seps the separator before each group (0 for
+// the first).
+type digitRun struct {
+	start, end int // byte offsets of the run in the text
+	groups     []string
+	seps       []byte
+	plus       bool // the run is preceded by '+'
+}
+
+// digitRuns splits text into runs of digit groups. A run never touches a
+// letter-digit boundary inside a word: "AB1234" starts no run.
+func digitRuns(text string) []digitRun {
+	var runs []digitRun
+	i := 0
+	for i < len(text) {
+		if !isDigit(text[i]) {
+			i++
+			continue
+		}
+		if i > 0 && isWordByte(text[i-1]) {
+			for i < len(text) && isDigit(text[i]) {
+				i++ // digits glued to a word ("AB1234"): not a number
+			}
+			continue
+		}
+		r := digitRun{start: i, plus: i > 0 && text[i-1] == '+'}
+		if r.plus {
+			r.start--
+		}
+		var sep byte
+		for {
+			j := i
+			for j < len(text) && isDigit(text[j]) {
+				j++
+			}
+			r.groups = append(r.groups, text[i:j])
+			r.seps = append(r.seps, sep)
+			r.end = j
+			i = j
+			// Continue over one separator followed by a digit.
+			if i+1 < len(text) && (text[i] == ' ' || text[i] == '-' || text[i] == '+') && isDigit(text[i+1]) {
+				sep = text[i]
+				i++
+				continue
+			}
+			break
+		}
+		if i < len(text) && isWordByte(text[i]) {
+			continue // digits glued to letters ("12ab"): not a number
+		}
+		runs = append(runs, r)
+	}
+	return runs
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+}
 
 // FindPersonnummer returns the valid personnummer and samordningsnummer in
-// text: candidates must pass the date and Luhn checks, so invoice numbers,
-// dates and postal codes are not reported.
+// text: 12 or 10 digits, or 8 or 6 digits and 4 digits joined by '-', '+'
+// or a space. Candidates must pass the date and Luhn checks, so invoice
+// numbers, dates and postal codes are not reported.
 func FindPersonnummer(text string) []string {
 	var out []string
-	for _, m := range pnrRE.FindAllStringSubmatch(text, -1) {
-		if _, err := idnum.ParsePersonnummer(m[1], nil); err == nil {
-			out = append(out, m[1])
+	for _, r := range digitRuns(text) {
+		for k := 0; k < len(r.groups); k++ {
+			g := r.groups[k]
+			cand := ""
+			switch {
+			case (len(g) == 12 || len(g) == 10) && alone(r, k, k):
+				cand = g
+			case (len(g) == 8 || len(g) == 6) && k+1 < len(r.groups) && len(r.groups[k+1]) == 4 && alone(r, k, k+1):
+				cand = g + string(r.seps[k+1]) + r.groups[k+1]
+			}
+			if cand == "" {
+				continue
+			}
+			if _, err := idnum.ParsePersonnummer(cand, nil); err == nil {
+				out = append(out, cand)
+			}
 		}
 	}
 	return out
 }
 
-// FindEmail returns the e-mail addresses in text.
-func FindEmail(text string) []string { return emailRE.FindAllString(text, -1) }
+// alone reports whether groups from..to of r are a number of their own:
+// not continued by a hyphen-joined group on either side (a hyphen binds
+// tighter than a space: "2026-1912121212" is one number).
+func alone(r digitRun, from, to int) bool {
+	if from > 0 && r.seps[from] == '-' {
+		return false
+	}
+	if to+1 < len(r.groups) && r.seps[to+1] == '-' {
+		return false
+	}
+	return true
+}
 
-// FindPhone returns the phone numbers in text: E.164 numbers (+46 70 ...),
-// and Swedish national numbers written with a separator (070-123 45 67,
-// 08-12 34 56) or as a bare ten-digit mobile number (07XXXXXXXX). Bare
-// digit strings of other shapes (invoice and customer numbers) are not
-// reported.
+// FindEmail returns the e-mail addresses in text.
+func FindEmail(text string) []string {
+	if strings.IndexByte(text, '@') < 0 {
+		return nil
+	}
+	return emailRE.FindAllString(text, -1)
+}
+
+// FindPhone returns the phone numbers in text: E.164 numbers (+46 70 ...,
+// 0046...), and Swedish national numbers written with separators
+// (070-123 45 67, 08-12 34 56) or as a bare ten-digit mobile number
+// (07XXXXXXXX). Bare digit strings of other shapes (invoice and customer
+// numbers), dates and personnummer are not reported.
 func FindPhone(text string) []string {
 	var out []string
-	for _, m := range phoneRE.FindAllStringSubmatch(text, -1) {
-		c := strings.TrimSpace(m[1])
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, c)
+	for _, r := range digitRuns(text) {
+		digits := strings.Join(r.groups, "")
+		first := r.groups[0]
+		n := len(digits)
 		switch {
-		case strings.HasPrefix(c, "+") || strings.HasPrefix(c, "00"):
-			if n := len(strings.TrimPrefix(digits, "00")); n >= 8 && n <= 15 {
-				out = append(out, c)
+		case r.plus || strings.HasPrefix(first, "00"):
+			d := digits
+			if !r.plus {
+				d = d[2:]
 			}
-		case digits != c: // national with separators
-			if len(digits) >= 8 && len(digits) <= 10 {
-				out = append(out, c)
+			if len(d) >= 8 && len(d) <= 15 && d[0] != '0' {
+				out = append(out, text[r.start:r.end])
 			}
-		case len(digits) == 10 && strings.HasPrefix(digits, "07"):
-			out = append(out, c)
+		case len(r.groups) > 1 && first[0] == '0' && len(first) >= 2 && first[1] != '0' && len(first) <= 4:
+			// National with separators: an area code of 2 to 4 digits.
+			if n >= 8 && n <= 10 {
+				out = append(out, text[r.start:r.end])
+			}
+		case len(r.groups) == 1 && n == 10 && strings.HasPrefix(digits, "07"):
+			out = append(out, text[r.start:r.end])
 		}
 	}
 	return out

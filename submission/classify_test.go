@@ -1,6 +1,7 @@
 package submission_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,9 @@ func TestFindPersonnummer(t *testing.T) {
 		{"omöjligt datum 19121312-1212", nil},
 		{"bankgiro 5050-1055", nil},
 		{"inuti längre tal 919121212121299", nil},
+		{"ihop med bokstäver AB19121212-1212 och 19121212-1212XY", nil},
+		{"med bindestreck i längre nummer 2026-19121212-1212", nil},
+		{"inom parentes (19121212-1212), sist.19121212-1212", []string{"19121212-1212", "19121212-1212"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -69,8 +73,25 @@ func TestFindPhone(t *testing.T) {
 		{"belopp 1 250 kr", nil},
 		{"datum 2026-11-25", nil},
 		{"personnummer 19121212-1212", nil},
+		{"ihop med text tel0701234567", nil},
+		{"+46-8-123 456 78", []string{"+46-8-123 456 78"}},
 	}
 	for _, tc := range tests {
 		require.Equal(t, tc.want, submission.FindPhone(tc.text), tc.text)
 	}
+}
+
+func FuzzFind(f *testing.F) {
+	for _, s := range []string{"19121212-1212", "ring +46 70 123 45 67", "a@b.se", "2026-11-25 070-123 45 67 121212+1212", "AB12 0046701234567"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, found := range [][]string{submission.FindPersonnummer(text), submission.FindEmail(text), submission.FindPhone(text)} {
+			for _, s := range found {
+				if !strings.Contains(text, s) {
+					t.Fatalf("%q is not in the text", s)
+				}
+			}
+		}
+	})
 }

@@ -234,15 +234,17 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 	if err != nil {
 		return nil, fmt.Errorf("submission: %w", err)
 	}
-	reg := p.prepare(who, h, res, values, so)
+	reg, err := p.prepare(ctx, who, h, res, values, so)
+	if err != nil {
+		return nil, err
+	}
 
 	var receipt *Receipt
 	err = storage.WithTx(ctx, p.db, func(ctx context.Context, tx storage.Tx) error {
-		if r, err := p.earlier(ctx, tx, owner, draftID, so.IdempotencyKey); r != nil || err != nil {
-			receipt = r
-			return err
-		}
-		// The draft must be unchanged since it was validated.
+		// The draft must be unchanged since it was validated. A concurrent
+		// submit of the same draft (or key) shows up here as a missing
+		// draft, or at CaseInsert as a conflict: both are answered below
+		// with the first receipt.
 		rev, err := p.drafts.Revision(ctx, tx, who, draftID)
 		if err != nil {
 			return mapDraftErr(err)
@@ -254,7 +256,7 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, storage.ErrConflict) {
+		if errors.Is(err, storage.ErrConflict) || errors.Is(err, ErrNotFound) {
 			// A concurrent submit of the same draft or key won the race:
 			// answer with its receipt.
 			if r, ferr := p.earlier(context.WithoutCancel(ctx), p.db, owner, draftID, so.IdempotencyKey); r != nil {
@@ -271,6 +273,8 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 // pending holds what Submit prepares before the transaction.
 type pending struct {
 	record   Record
+	flags    []Flag
+	manifest []byte
 	appDoc   string
 	values   []byte
 	warnings []form.FieldError
@@ -278,7 +282,10 @@ type pending struct {
 	subject  string
 }
 
-func (p *Pipeline) prepare(who identity.Principal, h *draft.Handoff, res *form.Result, values []byte, so SubmitOptions) *pending {
+// prepare builds the record and classifies it before the transaction, so
+// that the write lock is held only for the writes. Classifiers see the
+// record without its case ID, reference and time of arrival.
+func (p *Pipeline) prepare(ctx context.Context, who identity.Principal, h *draft.Handoff, res *form.Result, values []byte, so SubmitOptions) (*pending, error) {
 	pd := &pending{appDoc: uuid.NewString(), values: values, warnings: res.Warnings, idemKey: so.IdempotencyKey}
 	pd.subject = h.Form.Title.SV
 	rec := Record{
@@ -308,7 +315,20 @@ func (p *Pipeline) prepare(who identity.Principal, h *draft.Handoff, res *form.R
 			Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
 	}
 	pd.record = rec
-	return pd
+	pd.flags = classify(h.Form, res.Values, &pd.record, pd.appDoc)
+	for _, c := range p.opts.Classifiers {
+		more, err := c.Classify(ctx, &pd.record, res.Values)
+		if err != nil {
+			return nil, fmt.Errorf("submission: classifier: %w", err)
+		}
+		pd.flags = append(pd.flags, more...)
+	}
+	manifest, err := json.Marshal(Manifest{Flags: pd.flags})
+	if err != nil {
+		return nil, fmt.Errorf("submission: manifest: %w", err)
+	}
+	pd.manifest = manifest
+	return pd, nil
 }
 
 // register writes everything of one submit inside tx.
@@ -329,22 +349,7 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 	}
 	digest := Digest(encoded)
 
-	values, err := form.DecodeJSON(h.Form, pd.values)
-	if err != nil {
-		return nil, fmt.Errorf("submission: %w", err)
-	}
-	flags := classify(h.Form, values, &rec, pd.appDoc)
-	for _, c := range p.opts.Classifiers {
-		more, err := c.Classify(ctx, &rec, values)
-		if err != nil {
-			return nil, fmt.Errorf("submission: classifier: %w", err)
-		}
-		flags = append(flags, more...)
-	}
-	manifest, err := json.Marshal(Manifest{Flags: flags})
-	if err != nil {
-		return nil, fmt.Errorf("submission: manifest: %w", err)
-	}
+	flags, manifest := pd.flags, pd.manifest
 
 	c, err := tx.CaseInsert(ctx, &storage.CaseInsertParams{
 		ID: rec.CaseID, Reference: rec.Reference, Prefix: p.opts.ReferencePrefix, Year: year, Seq: seq,

@@ -5,35 +5,140 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/etjanst/etjanst/storage"
 )
 
-// Case statements run unprepared through database/sql (modernc caches the
-// compiled statement per connection); the hot path of a submit is one
-// transaction, where the cost is dominated by the commit.
+// stmtCache prepares a statement on its pool the first time it is used
+// and keeps it until Close. The case, disclosure and audit statements use
+// it; their SQL strings are constants, so the cache stays small.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.m[q]; ok {
+		return s, nil
+	}
+	s, err := db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = s
+	return s, nil
+}
+
+func (c *stmtCache) lookup(q string) (*sql.Stmt, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[q]
+	return s, ok
+}
+
+// warm prepares statements that transactions use, while the writer's
+// connection is free (at Open).
+func (c *stmtCache) warm(ctx context.Context, db *sql.DB, qs []string) error {
+	for _, q := range qs {
+		if _, err := c.get(ctx, db, q); err != nil {
+			return fmt.Errorf("sqlitestore: prepare: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, s := range c.m {
+		errs = append(errs, s.Close())
+	}
+	c.m = nil
+	return errors.Join(errs...)
+}
+
+// prepared returns q prepared for this executor: on the writer (bound to
+// the transaction when there is one) or, for reads outside a transaction,
+// on the read pool.
+func (e *executor) prepared(ctx context.Context, q string, read bool) (*sql.Stmt, func(), error) {
+	if e.tx != nil {
+		// The writer's only connection is the transaction's: a statement
+		// not prepared yet is prepared on the transaction, once.
+		if s, ok := e.db.wq.lookup(q); ok {
+			ts := e.tx.StmtContext(ctx, s)
+			return ts, func() { _ = ts.Close() }, nil
+		}
+		ts, err := e.tx.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ts, func() { _ = ts.Close() }, nil
+	}
+	if !read {
+		s, err := e.db.wq.get(ctx, e.db.writer, q)
+		return s, func() {}, err
+	}
+	s, err := e.db.rq.get(ctx, e.db.reader, q)
+	return s, func() {}, err
+}
 
 const caseCols = `id, reference, prefix, year, seq, service, form_version, owner, draft_id, idempotency_key, status,
 	status_label, subject_line, received_at, updated_at, digest, manifest, audit_seq, audit_head`
 
+// The fixed statements of the case contract. Those in warmStatements are
+// prepared at Open, so that transactions find them ready.
+const (
+	qRefNext = `INSERT INTO reference_sequences (prefix, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last`
+	qCaseInsert = `INSERT INTO cases (` + caseCols + `, record)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)`
+	qCaseSelect     = `SELECT ` + caseCols + `, record FROM cases WHERE `
+	qCaseByID       = qCaseSelect + `id = ?`
+	qCaseByOwner    = qCaseSelect + `id = ? AND owner = ?`
+	qCaseByDraft    = qCaseSelect + `draft_id = ?`
+	qCaseByKey      = qCaseSelect + `owner = ? AND idempotency_key = ?`
+	qCaseByRef      = qCaseSelect + `reference = ?`
+	qDocumentInsert = `INSERT INTO case_documents (id, case_id, pos, kind, name, content_type, size, digest, created_at, content)
+		VALUES (?, ?, (SELECT count(*) FROM case_documents WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?)`
+	qFlagCount   = `SELECT count(*) FROM secrecy_flags WHERE case_id = ?`
+	qAuditAppend = `INSERT INTO audit_log (case_id, seq, at, actor, event, data, prev_hash, hash)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND audit_seq = ?2 - 1)`
+)
+
+// warmStatements returns the statements to prepare on the writer at Open.
+func warmStatements() []string {
+	return []string{qRefNext, qCaseInsert, qCaseByID, qCaseByOwner, qCaseByDraft, qCaseByKey, qCaseByRef,
+		qDocumentInsert, qFlagCount, qAuditAppend}
+}
+
 // execSQL runs a write: in the caller's transaction, or on the writer.
 func (e *executor) execSQL(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if e.tx != nil {
-		return e.tx.ExecContext(ctx, q, args...)
+	s, release, err := e.prepared(ctx, q, false)
+	if err != nil {
+		return nil, err
 	}
-	return e.db.writer.ExecContext(ctx, q, args...)
+	defer release()
+	return s.ExecContext(ctx, args...)
 }
 
 // querySQL runs a read: in the caller's transaction, or on the read pool.
 func (e *executor) querySQL(ctx context.Context, q string, each func(*sql.Rows) error, args ...any) error {
-	var rows *sql.Rows
-	var err error
-	if e.tx != nil {
-		rows, err = e.tx.QueryContext(ctx, q, args...)
-	} else {
-		rows, err = e.db.reader.QueryContext(ctx, q, args...)
+	s, release, err := e.prepared(ctx, q, true)
+	if err != nil {
+		return err
 	}
+	defer release()
+	rows, err := s.QueryContext(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -58,13 +163,10 @@ func (e *executor) referenceNext(ctx context.Context, p *storage.ReferenceNextPa
 		return 0, err
 	}
 	var n int64
-	q := `INSERT INTO reference_sequences (prefix, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last`
-	var err error
-	if e.tx != nil {
-		err = e.tx.QueryRowContext(ctx, q, p.Prefix, p.Year).Scan(&n)
-	} else {
-		err = e.db.writer.QueryRowContext(ctx, q, p.Prefix, p.Year).Scan(&n)
+	s, release, err := e.prepared(ctx, qRefNext, false)
+	if err == nil {
+		err = s.QueryRowContext(ctx, p.Prefix, p.Year).Scan(&n)
+		release()
 	}
 	if err != nil {
 		return 0, fail(ctx, op, "", err)
@@ -99,7 +201,7 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 	if manifest == nil {
 		manifest = []byte("{}")
 	}
-	_, err := e.execSQL(ctx, `INSERT INTO cases (`+caseCols+`, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)`,
+	_, err := e.execSQL(ctx, qCaseInsert,
 		p.ID, p.Reference, p.Prefix, p.Year, p.Seq, p.Service, p.FormVersion, p.Owner, p.DraftID, nullString(p.IdempotencyKey),
 		p.Status, p.StatusLabel, p.SubjectLine, micros(p.ReceivedAt), micros(p.ReceivedAt), p.Digest, manifest, p.Record)
 	if err != nil {
@@ -132,9 +234,9 @@ func scanCase(rows interface{ Scan(...any) error }, withRecord bool) (*storage.C
 	return &c, nil
 }
 
-func (e *executor) oneCase(ctx context.Context, op, id, where string, args ...any) (*storage.CaseRow, error) {
+func (e *executor) oneCase(ctx context.Context, op, id, q string, args ...any) (*storage.CaseRow, error) {
 	var out *storage.CaseRow
-	err := e.querySQL(ctx, `SELECT `+caseCols+`, record FROM cases WHERE `+where, func(rows *sql.Rows) error {
+	err := e.querySQL(ctx, q, func(rows *sql.Rows) error {
 		c, err := scanCase(rows, true)
 		out = c
 		return err
@@ -157,9 +259,9 @@ func (e *executor) caseGet(ctx context.Context, p *storage.CaseGetParams) (*stor
 		return nil, err
 	}
 	if p.Owner != "" {
-		return e.oneCase(ctx, op, p.ID, `id = ? AND owner = ?`, p.ID, p.Owner)
+		return e.oneCase(ctx, op, p.ID, qCaseByOwner, p.ID, p.Owner)
 	}
-	return e.oneCase(ctx, op, p.ID, `id = ?`, p.ID)
+	return e.oneCase(ctx, op, p.ID, qCaseByID, p.ID)
 }
 
 func (e *executor) caseFind(ctx context.Context, p *storage.CaseFindParams) (*storage.CaseRow, error) {
@@ -171,11 +273,11 @@ func (e *executor) caseFind(ctx context.Context, p *storage.CaseFindParams) (*st
 	case p == nil:
 		return nil, invalid(op, "nil params")
 	case p.DraftID != "":
-		return e.oneCase(ctx, op, "", `draft_id = ?`, p.DraftID)
+		return e.oneCase(ctx, op, "", qCaseByDraft, p.DraftID)
 	case p.Owner != "" && p.IdempotencyKey != "":
-		return e.oneCase(ctx, op, "", `owner = ? AND idempotency_key = ?`, p.Owner, p.IdempotencyKey)
+		return e.oneCase(ctx, op, "", qCaseByKey, p.Owner, p.IdempotencyKey)
 	case p.Reference != "":
-		return e.oneCase(ctx, op, "", `reference = ?`, p.Reference)
+		return e.oneCase(ctx, op, "", qCaseByRef, p.Reference)
 	}
 	return nil, invalid(op, "no draft id, owner and idempotency key, or reference")
 }
@@ -229,7 +331,7 @@ func (e *executor) caseSetStatus(ctx context.Context, p *storage.CaseSetStatusPa
 		p.To, p.StatusLabel, micros(p.UpdatedAt), p.ID, p.From)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
-			if _, gerr := e.oneCase(ctx, op, p.ID, `id = ?`, p.ID); gerr != nil {
+			if _, gerr := e.oneCase(ctx, op, p.ID, qCaseByID, p.ID); gerr != nil {
 				return gerr
 			}
 			return fail(ctx, op, p.ID, storage.ErrConflict)
@@ -255,8 +357,7 @@ func (e *executor) documentInsert(ctx context.Context, p *storage.DocumentInsert
 	if content == nil {
 		content = []byte{}
 	}
-	_, err := e.execSQL(ctx, `INSERT INTO case_documents (id, case_id, pos, kind, name, content_type, size, digest, created_at, content)
-		VALUES (?, ?, (SELECT count(*) FROM case_documents WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := e.execSQL(ctx, qDocumentInsert,
 		d.ID, d.CaseID, d.CaseID, d.Kind, d.Name, d.ContentType, d.Size, d.Digest, micros(d.CreatedAt), content)
 	if err != nil {
 		return fail(ctx, op, d.ID, err)
@@ -305,26 +406,38 @@ func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return e.atomic(ctx, func(e *executor) error {
-		var base int
-		if err := e.querySQL(ctx, `SELECT count(*) FROM secrecy_flags WHERE case_id = ?`, func(rows *sql.Rows) error {
-			return rows.Scan(&base)
-		}, p.CaseID); err != nil {
-			return fail(ctx, op, p.CaseID, err)
-		}
-		for i, f := range p.Flags {
-			if f.ID == "" || f.Path == "" {
-				return invalid(op, "flag without id or path")
-			}
-			osl, _ := json.Marshal(nonNil(f.OSL))
-			_, err := e.execSQL(ctx, `INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, p.CaseID, base+i, f.DocumentID, f.Path, f.Kind, f.Reason, string(osl), f.Article9)
-			if err != nil {
-				return fail(ctx, op, p.CaseID, err)
-			}
-		}
+	if len(p.Flags) == 0 {
 		return nil
-	})
+	}
+	for _, f := range p.Flags {
+		if f.ID == "" || f.Path == "" {
+			return invalid(op, "flag without id or path")
+		}
+	}
+	// One statement, so atomic on its own: positions continue after the
+	// flags the case already has.
+	var base int
+	if err := e.querySQL(ctx, qFlagCount, func(rows *sql.Rows) error {
+		return rows.Scan(&base)
+	}, p.CaseID); err != nil {
+		return fail(ctx, op, p.CaseID, err)
+	}
+	if e.tx == nil {
+		// Outside a transaction the count and the insert must not race
+		// with another insert: run both on the writer in one transaction.
+		return e.atomic(ctx, func(e *executor) error { return e.flagInsert(ctx, p) })
+	}
+	q := `INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9) VALUES ` +
+		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(p.Flags)), ", ")
+	args := make([]any, 0, 9*len(p.Flags))
+	for i, f := range p.Flags {
+		osl, _ := json.Marshal(nonNil(f.OSL))
+		args = append(args, f.ID, p.CaseID, base+i, f.DocumentID, f.Path, f.Kind, f.Reason, string(osl), f.Article9)
+	}
+	if _, err := e.execSQL(ctx, q, args...); err != nil {
+		return fail(ctx, op, p.CaseID, err)
+	}
+	return nil
 }
 
 func nonNil(s []string) []string {
@@ -377,29 +490,25 @@ func (e *executor) auditAppend(ctx context.Context, p *storage.AuditAppendParams
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return e.atomic(ctx, func(e *executor) error {
-		res, err := e.execSQL(ctx, `UPDATE cases SET audit_seq = ?, audit_head = ? WHERE id = ? AND audit_seq = ?`,
-			r.Seq, r.Hash, r.CaseID, r.Seq-1)
-		if err != nil {
-			return fail(ctx, op, r.CaseID, err)
+	data := r.Data
+	if data == nil {
+		data = []byte{}
+	}
+	// One statement: the insert happens only when the log ends at Seq-1,
+	// and the trigger audit_log_head (migration 0005) moves the case's
+	// head in the same statement.
+	res, err := e.execSQL(ctx, qAuditAppend,
+		r.CaseID, r.Seq, micros(r.At), r.Actor, r.Event, data, r.PrevHash, r.Hash)
+	if err != nil {
+		return fail(ctx, op, r.CaseID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, gerr := e.oneCase(ctx, op, r.CaseID, qCaseByID, r.CaseID); gerr != nil {
+			return gerr
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			if _, gerr := e.oneCase(ctx, op, r.CaseID, `id = ?`, r.CaseID); gerr != nil {
-				return gerr
-			}
-			return fail(ctx, op, r.CaseID, storage.ErrConflict)
-		}
-		data := r.Data
-		if data == nil {
-			data = []byte{}
-		}
-		_, err = e.execSQL(ctx, `INSERT INTO audit_log (case_id, seq, at, actor, event, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.CaseID, r.Seq, micros(r.At), r.Actor, r.Event, data, r.PrevHash, r.Hash)
-		if err != nil {
-			return fail(ctx, op, r.CaseID, err)
-		}
-		return nil
-	})
+		return fail(ctx, op, r.CaseID, storage.ErrConflict)
+	}
+	return nil
 }
 
 func (e *executor) auditList(ctx context.Context, p *storage.AuditListParams) ([]*storage.AuditRow, error) {

@@ -25,8 +25,9 @@ const driverName = "sqlite"
 type DB struct {
 	writer *sql.DB
 	reader *sql.DB
-	ws     *stmts // prepared on writer
-	rs     *stmts // prepared on reader
+	ws     *stmts    // prepared on writer
+	rs     *stmts    // prepared on reader
+	wq, rq stmtCache // ad-hoc statements prepared on first use (case.go)
 	ex     executor
 }
 
@@ -110,6 +111,10 @@ func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	if err := db.wq.warm(ctx, writer, warmStatements()); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	db.ex = executor{db: db}
 	return db, nil
 }
@@ -182,6 +187,7 @@ func (db *DB) Close() error {
 			errs = append(errs, s.close())
 		}
 	}
+	errs = append(errs, db.rq.close(), db.wq.close())
 	// Readers first: the writer is the last connection, so closing it
 	// checkpoints the WAL and removes the -wal and -shm files.
 	if db.reader != nil {
