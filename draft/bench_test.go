@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func BenchmarkDraftSave(b *testing.B) {
 	b.Run("baseline-bare-sql", func(b *testing.B) {
 		ctx := context.Background()
 		path := filepath.Join(b.TempDir(), "raw.db")
-		db, err := sqlitestore.Open(ctx, path, nil) // creates the same schema
+		db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)}) // creates the same schema
 		if err != nil {
 			b.Fatal(err)
 		}

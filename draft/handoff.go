@@ -86,6 +86,7 @@ func (s *Store) DeleteTx(ctx context.Context, tx storage.Tx, who identity.Princi
 	if err != nil {
 		return err
 	}
+	s.rows.drop(key, id)
 	if err := tx.DraftDelete(ctx, &storage.DraftDeleteParams{ID: id, Owner: key}); err != nil {
 		return s.wrap("delete", id, err)
 	}

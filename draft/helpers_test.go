@@ -82,7 +82,7 @@ func setup(t testing.TB) *bundle {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "etjanst.db")
 	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{})
+	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	reg := form.NewRegistry(&form.RegistryOptions{Now: c.Now})

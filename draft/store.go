@@ -101,6 +101,7 @@ type Store struct {
 	keys  *KeyRing
 	opts  Options
 	log   *slog.Logger
+	rows  *rowCache
 }
 
 // NewStore returns a Store over a storage driver, the registry of forms
@@ -113,7 +114,7 @@ func NewStore(db storage.Driver, forms *form.Registry, keys *KeyRing, opts *Opti
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, forms: forms, keys: keys, opts: o, log: o.Logger}, nil
+	return &Store{db: db, forms: forms, keys: keys, opts: o, log: o.Logger, rows: newRowCache(4096)}, nil
 }
 
 // Draft is an unfinished application as its owner sees it.
@@ -298,6 +299,7 @@ func (s *Store) Create(ctx context.Context, who identity.Principal, formID strin
 	if err != nil {
 		return nil, s.wrap("create", id, err)
 	}
+	s.rows.put(row)
 	return s.draftFrom(row, res.Values), nil
 }
 
@@ -405,7 +407,7 @@ func (s *Store) Save(ctx context.Context, who identity.Principal, id string, p S
 	if err != nil {
 		return nil, err
 	}
-	row, f, err := s.load(ctx, s.db, who, key, id)
+	row, f, err := s.loadForSave(ctx, who, key, id, p.Revision)
 	if err != nil {
 		return nil, err
 	}
@@ -435,6 +437,21 @@ func (s *Store) Save(ctx context.Context, who identity.Principal, id string, p S
 	return s.draftFrom(updated, res.Values), nil
 }
 
+// loadForSave returns the draft's columns at revision: from the row cache
+// when it holds that revision (see rowCache), else from the database.
+func (s *Store) loadForSave(ctx context.Context, who identity.Principal, key, id string, revision int64) (*storage.DraftRow, *form.Form, error) {
+	if r, ok := s.rows.get(key, id); ok && r.Revision == revision && r.ExpiresAt.After(s.opts.Now()) {
+		f, err := s.forms.Get(r.FormID, r.FormVersion)
+		if err == nil {
+			if err := requireAssurance(who, f); err != nil {
+				return nil, nil, err
+			}
+			return &r, f, nil
+		}
+	}
+	return s.load(ctx, s.db, who, key, id)
+}
+
 // update seals values and writes them at row.Revision+1.
 func (s *Store) update(ctx context.Context, ex storage.Executor, row *storage.DraftRow, key string, o owner, f *form.Form, step string, res *form.Result) (*storage.DraftRow, error) {
 	sealed, keyID, err := s.sealValues(row.ID, key, o, f, row.Revision+1, res.Values)
@@ -448,8 +465,10 @@ func (s *Store) update(ctx context.Context, ex storage.Executor, row *storage.Dr
 		UpdatedAt: now, ExpiresAt: now.Add(s.opts.TTL),
 	})
 	if err != nil {
+		s.rows.drop(key, row.ID)
 		return nil, s.wrap("save", row.ID, err)
 	}
+	s.rows.put(updated)
 	return updated, nil
 }
 
@@ -504,6 +523,7 @@ func (s *Store) Delete(ctx context.Context, who identity.Principal, id string) e
 	if id == "" || len(id) > 64 {
 		return ErrNotFound
 	}
+	s.rows.drop(key, id)
 	if err := s.db.DraftDelete(ctx, &storage.DraftDeleteParams{ID: id, Owner: key}); err != nil {
 		return s.wrap("delete", id, err)
 	}

@@ -2,9 +2,11 @@ package form_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -161,4 +163,25 @@ func TestWithStepAndPrefill(t *testing.T) {
 	r, err := pf.Check(context.Background(), got, &form.CheckOptions{Mode: form.Partial, Now: fixedNow})
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
+}
+
+// FuzzCanonicalString: any text encodes to JSON that decodes back to the
+// same text (invalid UTF-8 as U+FFFD), on the fast and the slow path.
+func FuzzCanonicalString(f *testing.F) {
+	for _, s := range []string{"", "plain", "åäö", "a\"b\\c", "\x00\x1f\x7f", "\u2028\u2029", "\xff\xfe", "tab\tnl\n", "\xe2\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := form.Values{"k": form.String(s)}.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back map[string]string
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%q encodes to invalid JSON %q: %v", s, b, err)
+		}
+		if want := strings.ToValidUTF8(s, "\ufffd"); back["k"] != want && utf8.ValidString(s) {
+			t.Fatalf("%q round-trips to %q", s, back["k"])
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/etjanst/etjanst/idnum"
@@ -325,9 +324,7 @@ func (ck *checker) text(cf *cfield, step, path string, v Value) Value {
 	if f.MinLength > 0 && n < f.MinLength {
 		ck.fail(step, path, "minLength", map[string]string{"min": strconv.Itoa(f.MinLength)})
 	}
-	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) && !(f.Type == TypeTextarea && (r == '\n' || r == '\r' || r == '\t'))
-	}) >= 0 {
+	if !utf8.ValidString(s) || hasControl(s, f.Type == TypeTextarea) {
 		ck.fail(step, path, "invalidCharacters", nil)
 		return v
 	}
@@ -399,6 +396,25 @@ func (ck *checker) files(cf *cfield, step, path string, refs []FileRef) {
 			return
 		}
 	}
+}
+
+// hasControl reports whether s (valid UTF-8) holds a control character
+// (C0, DEL or C1); newlines and tabs are allowed when multiline.
+func hasControl(s string, multiline bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n' || c == '\r' || c == '\t':
+			if !multiline {
+				return true
+			}
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
+			return true // U+0080 to U+009F
+		}
+	}
+	return false
 }
 
 // AcceptsType reports whether a file field accepts contentType (a type
