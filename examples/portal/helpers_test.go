@@ -235,3 +235,6 @@ func parkeringAnswers(pnr string, now time.Time) map[string]url.Values {
 		"granska": {"intygande": {"true"}},
 	}
 }
+
+// formatPnr writes a personnummer as the form shows it: YYYYMMDD-NNNN.
+func formatPnr(v string) string { return v[:8] + "-" + v[8:] }

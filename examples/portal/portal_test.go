@@ -34,7 +34,7 @@ func applyParking(t *testing.T, tp *testPortal, c *client, pnr string) (draftID,
 	require.NotNil(t, m, "after start: %s", c.url)
 	draftID = m[1]
 	require.Equal(t, "sokande", m[2])
-	require.Contains(t, c.body, `value="`+pnr+`"`, "personnummer prefilled from the e-ID")
+	require.Contains(t, c.body, `value="`+formatPnr(pnr)+`"`, "personnummer prefilled from the e-ID")
 
 	answers := parkeringAnswers(pnr, tp.clock.Now())
 	c.step("next", answers["sokande"])

@@ -155,6 +155,12 @@ func (b *viewBuilder) field(fd *form.Field, path string, v form.Value, scope for
 	switch fd.Type.Kind() {
 	case form.KindText, form.KindInt, form.KindDate:
 		fv.Value = v.Text()
+		switch fd.Type {
+		case form.TypePersonnummer:
+			fv.Value = formatPnr(fv.Value)
+		case form.TypeOrganisationsnummer:
+			fv.Value = formatOrgNr(fv.Value)
+		}
 		if fd.Type == form.TypeChoice {
 			fv.Options = b.options(fd, fv.ID, []string{v.Text()})
 			fv.Select = len(fd.Options) > 10
