@@ -459,17 +459,23 @@ func (s *Store) update(ctx context.Context, ex storage.Executor, row *storage.Dr
 		return nil, err
 	}
 	now := storage.Time(s.opts.Now())
-	updated, err := ex.DraftUpdate(ctx, &storage.DraftUpdateParams{
+	params := &storage.DraftUpdateParams{
 		ID: row.ID, Owner: key, Revision: row.Revision, FormVersion: f.Version, Step: step,
 		CompletedSteps: res.CompletedSteps(), Progress: res.Progress(), KeyID: keyID, Payload: sealed,
 		UpdatedAt: now, ExpiresAt: now.Add(s.opts.TTL),
-	})
+	}
+	rev, err := ex.DraftUpdate(ctx, params)
 	if err != nil {
 		s.rows.drop(key, row.ID)
 		return nil, s.wrap("save", row.ID, err)
 	}
-	s.rows.put(updated)
-	return updated, nil
+	// The row as stored: the update's columns over the row it replaced.
+	updated := *row
+	updated.Revision, updated.FormVersion, updated.Step = rev, f.Version, step
+	updated.CompletedSteps, updated.Progress, updated.KeyID = params.CompletedSteps, params.Progress, keyID
+	updated.Payload, updated.UpdatedAt, updated.ExpiresAt, updated.WarnedAt = sealed, now, params.ExpiresAt, time.Time{}
+	s.rows.put(&updated)
+	return &updated, nil
 }
 
 // migrateBy returns the migration deadline of drafts on f, or zero when f

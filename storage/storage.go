@@ -168,8 +168,9 @@ type Executor interface {
 	// DraftUpdate replaces the mutable columns and the payload of the draft
 	// (ID, Owner) when its current revision equals params.Revision, sets
 	// the revision to params.Revision+1 and clears WarnedAt, atomically;
-	// it returns the updated row. FormID, CreatedAt and the attachment
-	// counters are unchanged.
+	// it returns the new revision. FormID, CreatedAt and the attachment
+	// counters are unchanged. (It returns no row: a save is the hot path,
+	// and reading the row back costs a read the caller does not need.)
 	//
 	// Concurrency: of several updates expecting the same revision, exactly
 	// one succeeds; the others get ErrConflict.
@@ -177,7 +178,7 @@ type Executor interface {
 	// Errors: ErrNotFound when there is no draft (ID, Owner); ErrConflict
 	// when it exists but its revision differs from params.Revision;
 	// ErrInvalid when UpdatedAt or ExpiresAt is zero.
-	DraftUpdate(ctx context.Context, params *DraftUpdateParams) (*DraftRow, error)
+	DraftUpdate(ctx context.Context, params *DraftUpdateParams) (int64, error)
 
 	// DraftList returns up to Limit summaries of params.Owner's drafts,
 	// newest UpdatedAt first (ties by ID descending). It reads no

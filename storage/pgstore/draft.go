@@ -31,7 +31,7 @@ const (
 	draftUpdateSQL = `UPDATE drafts SET form_version = $1, revision = revision + 1, step = $2, completed_steps = $3,
 		progress = $4, key_id = $5, updated_at = $6, expires_at = $7, warned_at = NULL, payload = $8
 		WHERE id = $9 AND owner = $10 AND revision = $11
-		RETURNING form_id, created_at, attachment_count, attachment_bytes`
+		RETURNING revision`
 	draftRevisionSQL     = `SELECT revision FROM drafts WHERE id = $1 AND owner = $2`
 	draftRevisionByIDSQL = `SELECT revision FROM drafts WHERE id = $1`
 	draftListSQL         = `SELECT ` + draftSummaryCols + ` FROM drafts WHERE owner = $1
@@ -124,42 +124,27 @@ func (e *executor) draftGet(ctx context.Context, p *storage.DraftGetParams) (*st
 	return row, nil
 }
 
-func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams) (*storage.DraftRow, error) {
+func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams) (int64, error) {
 	const op = "draft update"
 	switch {
 	case p == nil || p.Owner == "":
-		return nil, invalid(op, "nil params or empty owner")
+		return 0, invalid(op, "nil params or empty owner")
 	case p.UpdatedAt.IsZero() || p.ExpiresAt.IsZero():
-		return nil, invalid(op, "zero updated or expires time")
+		return 0, invalid(op, "zero updated or expires time")
 	case !textOK(p.Step, p.KeyID) || !textsOK(p.CompletedSteps):
-		return nil, badText(op)
+		return 0, badText(op)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if !textOK(p.ID, p.Owner) {
-		return nil, notFound(op, p.ID)
-	}
-	row := &storage.DraftRow{
-		ID:             p.ID,
-		Owner:          p.Owner,
-		FormVersion:    p.FormVersion,
-		Revision:       p.Revision + 1,
-		Step:           p.Step,
-		CompletedSteps: cloneStrings(p.CompletedSteps),
-		Progress:       p.Progress,
-		KeyID:          p.KeyID,
-		Payload:        clone(blob(p.Payload)),
-		UpdatedAt:      ts(p.UpdatedAt),
-		ExpiresAt:      ts(p.ExpiresAt),
+		return 0, notFound(op, p.ID)
 	}
 	err := e.run(ctx, op, func(q querier) error {
-		var created time.Time
+		var updated int64
 		err := q.QueryRow(ctx, draftUpdateSQL, p.FormVersion, p.Step, textArray(p.CompletedSteps), p.Progress, p.KeyID,
-			ts(p.UpdatedAt), ts(p.ExpiresAt), blob(p.Payload), p.ID, p.Owner, p.Revision).
-			Scan(&row.FormID, &created, &row.AttachmentCount, &row.AttachmentBytes)
+			ts(p.UpdatedAt), ts(p.ExpiresAt), blob(p.Payload), p.ID, p.Owner, p.Revision).Scan(&updated)
 		if err == nil {
-			row.CreatedAt = utc(created)
 			return nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
@@ -175,9 +160,9 @@ func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams
 		return storage.ErrConflict
 	})
 	if err != nil {
-		return nil, fail(ctx, op, p.ID, err)
+		return 0, fail(ctx, op, p.ID, err)
 	}
-	return row, nil
+	return p.Revision + 1, nil
 }
 
 func (e *executor) draftList(ctx context.Context, p *storage.DraftListParams) ([]*storage.DraftSummary, error) {

@@ -28,12 +28,12 @@ func (t *tx) DraftGet(ctx context.Context, params *storage.DraftGetParams) (*sto
 }
 
 // DraftUpdate implements storage.Executor.DraftUpdate, in a transaction of its own.
-func (db *DB) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (*storage.DraftRow, error) {
+func (db *DB) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (int64, error) {
 	return db.ex.draftUpdate(ctx, params)
 }
 
-func (t *tx) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (*storage.DraftRow, error) {
-	return call(t, "draft update", func(e *executor) (*storage.DraftRow, error) { return e.draftUpdate(ctx, params) })
+func (t *tx) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (int64, error) {
+	return call(t, "draft update", func(e *executor) (int64, error) { return e.draftUpdate(ctx, params) })
 }
 
 // DraftList implements storage.Executor.DraftList, in a transaction of its own.

@@ -70,32 +70,20 @@ func (e *executor) draftGet(ctx context.Context, p *storage.DraftGetParams) (*st
 	return row, nil
 }
 
-func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams) (*storage.DraftRow, error) {
+func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams) (int64, error) {
 	const op = "draft update"
 	switch {
 	case p == nil || p.Owner == "":
-		return nil, invalid(op, "nil params or empty owner")
+		return 0, invalid(op, "nil params or empty owner")
 	case p.UpdatedAt.IsZero() || p.ExpiresAt.IsZero():
-		return nil, invalid(op, "zero updated or expires time")
+		return 0, invalid(op, "zero updated or expires time")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	steps, err := encodeSteps(p.CompletedSteps)
 	if err != nil {
-		return nil, fail(ctx, op, p.ID, err)
-	}
-	row := &storage.DraftRow{
-		ID:             p.ID,
-		Owner:          p.Owner,
-		FormVersion:    p.FormVersion,
-		Step:           p.Step,
-		CompletedSteps: cloneSteps(p.CompletedSteps),
-		Progress:       p.Progress,
-		KeyID:          p.KeyID,
-		Payload:        clone(blob(p.Payload)),
-		UpdatedAt:      storage.Time(p.UpdatedAt),
-		ExpiresAt:      storage.Time(p.ExpiresAt),
+		return 0, fail(ctx, op, p.ID, err)
 	}
 	res, err := e.exec(ctx, sDraftUpdate, p.FormVersion, p.Step, steps, p.Progress, p.KeyID, micros(p.UpdatedAt),
 		micros(p.ExpiresAt), blob(p.Payload), p.ID, p.Owner, p.Revision)
@@ -115,21 +103,9 @@ func (e *executor) draftUpdate(ctx context.Context, p *storage.DraftUpdateParams
 		}
 	}
 	if err != nil {
-		return nil, fail(ctx, op, p.ID, err)
+		return 0, fail(ctx, op, p.ID, err)
 	}
-	// The columns the update did not set. Outside a transaction a
-	// concurrent delete may win in between: ErrNotFound is then the
-	// answer for "deleted, then updated".
-	row.Revision = p.Revision + 1
-	var created int64
-	err = e.queryRow(ctx, sDraftUpdated, func(r *sql.Row) error {
-		return r.Scan(&row.FormID, &created, &row.AttachmentCount, &row.AttachmentBytes)
-	}, p.ID, p.Owner)
-	if err != nil {
-		return nil, fail(ctx, op, p.ID, err)
-	}
-	row.CreatedAt = fromMicros(created)
-	return row, nil
+	return p.Revision + 1, nil
 }
 
 func (e *executor) draftList(ctx context.Context, p *storage.DraftListParams) ([]*storage.DraftSummary, error) {

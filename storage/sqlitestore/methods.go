@@ -37,14 +37,14 @@ func (t *tx) DraftGet(ctx context.Context, params *storage.DraftGetParams) (*sto
 }
 
 // DraftUpdate implements storage.Executor.DraftUpdate, in a transaction of its own.
-func (db *DB) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (*storage.DraftRow, error) {
+func (db *DB) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (int64, error) {
 	return db.ex.draftUpdate(ctx, params)
 }
 
-func (t *tx) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (*storage.DraftRow, error) {
+func (t *tx) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams) (int64, error) {
 	e, err := t.executor()
 	if err != nil {
-		return nil, fmt.Errorf("sqlitestore: draft update: %w", err)
+		return 0, fmt.Errorf("sqlitestore: draft update: %w", err)
 	}
 	return e.draftUpdate(ctx, params)
 }
