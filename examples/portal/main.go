@@ -28,6 +28,7 @@ import (
 	"github.com/etjanst/etjanst/identity/bankid"
 	"github.com/etjanst/etjanst/identity/bankid/bankidtest"
 	"github.com/etjanst/etjanst/identity/oidc"
+	"github.com/etjanst/etjanst/minasidor"
 	"github.com/etjanst/etjanst/storage"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
@@ -224,6 +225,13 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 		return nil, fmt.Errorf("case handling: %w", err)
 	}
 
+	// Mina sidor: drafts and cases; messages come with the notify inbox,
+	// bookings from the municipality's booking systems (none here).
+	ms, err := minasidor.New(p.drafts, cases, nil, &minasidor.Options{Now: now, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("mina sidor: %w", err)
+	}
+
 	rep := identity.NewStaticRepresentation(&identity.StaticOptions{Now: now})
 	for _, g := range demoOrganisations {
 		if err := rep.Grant(identity.Subject{Scheme: identity.SchemePersonnummer, Value: g.pnr}, g.party); err != nil {
@@ -251,7 +259,8 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 		return nil, err
 	}
 	p.web, err = web.New(web.Deps{
-		Forms: p.forms, Drafts: p.drafts, Pipeline: pipe, Cases: cases, Login: login, Representation: rep,
+		Forms: p.forms, Drafts: p.drafts, Pipeline: pipe, Cases: cases, MinaSidor: ms,
+		Login: login, Representation: rep,
 	}, opts)
 	if err != nil {
 		return nil, err

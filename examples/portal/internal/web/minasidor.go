@@ -2,13 +2,21 @@ package web
 
 import (
 	"net/http"
+	"time"
+
+	"github.com/etjanst/etjanst/submission"
 	"net/mail"
 	"strings"
 )
 
 type minaSidorData struct {
-	Drafts []draftRow
-	Cases  []caseRow
+	Drafts      []draftRow
+	Ongoing     []caseRow
+	Closed      []caseRow
+	Messages    []messageRow
+	Unread      int
+	Bookings    []bookingRow
+	Unavailable bool
 }
 
 type draftRow struct {
@@ -26,42 +34,69 @@ type caseRow struct {
 	Title      string
 	Status     string
 	ReceivedAt string
-	Closed     bool
+	UpdatedAt  string
 }
 
-// minaSidor lists the applicant's drafts and cases (for whom they act
-// now). Listing needs no fresh login; opening a draft does.
+type messageRow struct {
+	Subject string
+	Body    string
+	CaseRef string
+	At      string
+	Read    bool
+}
+
+type bookingRow struct {
+	Title string
+	Place string
+	When  string
+}
+
+// minaSidor shows the applicant's overview (for whom they act now):
+// drafts, ongoing and closed cases, messages and bookings. It needs no
+// fresh login; opening a draft does.
 func (s *Server) minaSidor(w http.ResponseWriter, r *http.Request) {
 	who := s.requireLogin(w, r)
 	if who == nil {
 		return
 	}
-	ctx, lang := r.Context(), rc(r).lang
-	drafts, err := s.deps.Drafts.List(ctx, *who)
+	lang := rc(r).lang
+	ov, err := s.deps.MinaSidor.Overview(r.Context(), *who)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	cases, err := s.deps.Cases.Mine(ctx, *who)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := minaSidorData{}
-	for _, x := range drafts {
+	stamp := func(t time.Time) string { return t.In(s.loc).Format("2006-01-02 15:04") }
+	d := minaSidorData{Unread: ov.Unread, Unavailable: len(ov.Unavailable) > 0}
+	for _, x := range ov.Drafts {
 		d.Drafts = append(d.Drafts, draftRow{
 			ID: x.ID, Title: x.Title.In(lang), Progress: x.Progress, Files: x.Attachments,
-			UpdatedAt: x.UpdatedAt.In(s.loc).Format("2006-01-02 15:04"),
-			ExpiresAt: x.ExpiresAt.In(s.loc).Format("2006-01-02"),
+			UpdatedAt: stamp(x.UpdatedAt), ExpiresAt: x.ExpiresAt.In(s.loc).Format("2006-01-02"),
 		})
 	}
-	for _, c := range cases {
-		d.Cases = append(d.Cases, caseRow{
+	row := func(c submission.Summary) caseRow {
+		return caseRow{
 			ID: c.ID, Reference: c.Reference, Title: c.Title.In(lang),
 			Status:     statusLabel(c.Status, c.StatusLabel, lang),
-			ReceivedAt: c.ReceivedAt.In(s.loc).Format("2006-01-02 15:04"),
-			Closed:     c.Status == "closed",
+			ReceivedAt: stamp(c.ReceivedAt), UpdatedAt: stamp(c.UpdatedAt),
+		}
+	}
+	for _, c := range ov.Ongoing {
+		d.Ongoing = append(d.Ongoing, row(c))
+	}
+	for _, c := range ov.Closed {
+		d.Closed = append(d.Closed, row(c))
+	}
+	for _, m := range ov.Messages {
+		d.Messages = append(d.Messages, messageRow{
+			Subject: m.Subject.In(lang), Body: m.Body.In(lang), CaseRef: m.CaseRef, At: stamp(m.At), Read: m.Read,
 		})
+	}
+	for _, b := range ov.Bookings {
+		when := stamp(b.Start)
+		if !b.End.IsZero() {
+			when += "–" + b.End.In(s.loc).Format("15:04")
+		}
+		d.Bookings = append(d.Bookings, bookingRow{Title: b.Title.In(lang), Place: b.Place, When: when})
 	}
 	s.render(w, r, http.StatusOK, "minasidor", s.newPage(r, text("mina.title", lang), d))
 }

@@ -62,6 +62,13 @@ var funcs = template.FuncMap{
 	"field": func(p *page, f *fieldView) fieldCtx { return fieldCtx{P: p, F: f} },
 	"join":  func(xs []string) string { return strings.Join(xs, ", ") },
 	"pnr":   formatPnr,
+	"cases": func(p *page, rows []caseRow) casesCtx { return casesCtx{P: p, Rows: rows} },
+}
+
+// casesCtx passes the page and a list of cases to the cases template.
+type casesCtx struct {
+	P    *page
+	Rows []caseRow
 }
 
 func staticHandler() http.Handler {

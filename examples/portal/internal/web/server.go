@@ -13,6 +13,7 @@ import (
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/minasidor"
 	"github.com/etjanst/etjanst/submission"
 )
 
@@ -24,8 +25,11 @@ type Deps struct {
 	Drafts *draft.Store
 	// Pipeline registers submitted drafts as cases.
 	Pipeline *submission.Pipeline
-	// Cases serves the applicant's own cases (Mina sidor).
+	// Cases serves the applicant's own cases.
 	Cases *submission.Cases
+	// MinaSidor assembles the applicant's overview: drafts, cases,
+	// messages and bookings.
+	MinaSidor *minasidor.Service
 	// Login is the e-ID provider: BankID (or its fake) or OpenID Connect.
 	Login identity.Provider
 	// Representation decides whom a person may act for.
@@ -133,7 +137,7 @@ type Server struct {
 // New returns the portal over deps. It starts no goroutines: sessions and
 // rate-limit entries are pruned as requests arrive.
 func New(deps Deps, opts *Options) (*Server, error) {
-	if deps.Forms == nil || deps.Drafts == nil || deps.Pipeline == nil || deps.Cases == nil ||
+	if deps.Forms == nil || deps.Drafts == nil || deps.Pipeline == nil || deps.Cases == nil || deps.MinaSidor == nil ||
 		deps.Login == nil || deps.Representation == nil {
 		return nil, errors.New("web: new: every dependency is required")
 	}
