@@ -54,15 +54,28 @@ type testPortal struct {
 // startPortal builds a portal in a temporary directory on a test clock.
 func startPortal(t testing.TB) *testPortal {
 	t.Helper()
+	return startPortalWith(t, nil)
+}
+
+// startPortalWith is startPortal with a configuration edited by edit,
+// which sees the portal's URL in PublicURL.
+func startPortalWith(t testing.TB, edit func(*config)) *testPortal {
+	t.Helper()
 	clock := &testClock{}
+	srv := httptest.NewUnstartedServer(nil)
 	cfg := config{
 		DataDir: t.TempDir(), Organisation: "Testkommunen", BankID: "fake",
 		SessionIdle: 3 * time.Hour, SessionMax: 12 * time.Hour, now: clock.Now,
+		PublicURL: "http://" + srv.Listener.Addr().String(),
+	}
+	if edit != nil {
+		edit(&cfg)
 	}
 	p, err := build(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
-	srv := httptest.NewServer(p.handler)
+	srv.Config.Handler = p.handler
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &testPortal{portal: p, srv: srv, clock: clock}
 }

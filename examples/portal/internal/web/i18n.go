@@ -66,6 +66,7 @@ var texts = map[string]form.Text{
 	"login.openApp":     form.T("Öppna BankID på den här enheten", "Open BankID on this device"),
 	"login.continue":    form.T("Jag har legitimerat mig – fortsätt", "I have identified myself – continue"),
 	"login.simulate":    form.T("Simulera skanning av QR-koden", "Simulate scanning the QR code"),
+	"login.simulateApp": form.T("Simulera att BankID-appen startas och godkänner", "Simulate the BankID app starting and approving"),
 	"login.cancel":      form.T("Avbryt inloggningen", "Cancel the login"),
 	"login.failed":      form.T("Inloggningen avbröts eller misslyckades. Försök igen.", "The login was cancelled or failed. Try again."),
 	"login.unavailable": form.T("Inloggningen kunde inte startas just nu. Försök igen om en stund.", "The login could not be started right now. Try again in a while."),

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -144,9 +145,12 @@ func (s *Server) poll(ctx context.Context, sess *session, force bool) (loginStat
 }
 
 type waitData struct {
-	Message   string
-	QR        bool
-	AutoStart string
+	Message string
+	QR      bool
+	// AutoStart is the bankid:/// link that starts the app on this device.
+	// It is built here from a query-escaped token, so it is marked safe for
+	// html/template, which would otherwise refuse the scheme.
+	AutoStart template.URL
 	Person    string
 	Failed    bool
 }
@@ -168,7 +172,7 @@ func (s *Server) loginWait(w http.ResponseWriter, r *http.Request) {
 		d.Message = text("login.waiting", lang)
 	}
 	if l.ch.AutoStartToken != "" {
-		d.AutoStart = "bankid:///?autostarttoken=" + url.QueryEscape(l.ch.AutoStartToken) + "&redirect=null"
+		d.AutoStart = template.URL("bankid:///?autostarttoken=" + url.QueryEscape(l.ch.AutoStartToken) + "&redirect=null")
 	}
 	if s.opts.Dev != nil && l.person != "" {
 		for _, p := range s.opts.Dev.Persons {
