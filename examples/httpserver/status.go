@@ -16,11 +16,14 @@ import (
 //
 //	nil                                                   200 OK
 //	*form.ValidationError, submission.ErrIncomplete,
+//	submission.ErrInvalid, submission.ErrNotRequested,
 //	draft.ErrInvalid, draft.ErrTooManyAttachments         422 Unprocessable Entity
 //	draft.ErrNotFound, submission.ErrNotFound,
 //	form.ErrNotFound, form.ErrUnknownStep                 404 Not Found
 //	draft.ErrExpired                                      410 Gone
-//	draft.ErrConflict, draft.ErrMigrationRequired         409 Conflict
+//	draft.ErrConflict, draft.ErrMigrationRequired,
+//	submission.ErrTransition, submission.ErrUndecided,
+//	submission.ErrNoComplementRequested                   409 Conflict
 //	draft.ErrLoginRequired, identity.ErrStale,
 //	identity.ErrFlowFailed, identity.ErrFlowNotFound      401 Unauthorized
 //	draft.ErrNotPermitted, identity.ErrNotAuthorised,
@@ -30,7 +33,8 @@ import (
 //	draft.ErrFileType                                     415 Unsupported Media Type
 //	context.DeadlineExceeded                              504 Gateway Timeout
 //	context.Canceled                                      503 Service Unavailable
-//	anything else (draft.ErrTampered, storage errors)     500 Internal Server Error
+//	anything else (draft.ErrTampered, submission.
+//	ErrDigestMismatch, storage errors)                    500 Internal Server Error
 //
 // 401 means "log in (again)": the portal answers it with its login flow.
 func Status(err error) int {
@@ -43,6 +47,8 @@ func Status(err error) int {
 		return http.StatusOK
 	case errors.As(err, &ve),
 		errors.Is(err, submission.ErrIncomplete),
+		errors.Is(err, submission.ErrInvalid),
+		errors.Is(err, submission.ErrNotRequested),
 		errors.Is(err, draft.ErrInvalid),
 		errors.Is(err, draft.ErrTooManyAttachments):
 		return http.StatusUnprocessableEntity
@@ -54,7 +60,10 @@ func Status(err error) int {
 	case errors.Is(err, draft.ErrExpired):
 		return http.StatusGone
 	case errors.Is(err, draft.ErrConflict),
-		errors.Is(err, draft.ErrMigrationRequired):
+		errors.Is(err, draft.ErrMigrationRequired),
+		errors.Is(err, submission.ErrTransition),
+		errors.Is(err, submission.ErrUndecided),
+		errors.Is(err, submission.ErrNoComplementRequested):
 		return http.StatusConflict
 	case errors.Is(err, draft.ErrLoginRequired),
 		errors.Is(err, identity.ErrStale),

@@ -49,6 +49,12 @@ func TestStatus(t *testing.T) {
 		{"file type", wrap(draft.ErrFileType), http.StatusUnsupportedMediaType},
 		{"deadline", wrap(context.DeadlineExceeded), http.StatusGatewayTimeout},
 		{"canceled", wrap(context.Canceled), http.StatusServiceUnavailable},
+		{"submission invalid", wrap(submission.ErrInvalid), http.StatusUnprocessableEntity},
+		{"not requested", wrap(submission.ErrNotRequested), http.StatusUnprocessableEntity},
+		{"transition", wrap(submission.ErrTransition), http.StatusConflict},
+		{"undecided", wrap(submission.ErrUndecided), http.StatusConflict},
+		{"no complement requested", wrap(submission.ErrNoComplementRequested), http.StatusConflict},
+		{"digest mismatch", wrap(submission.ErrDigestMismatch), http.StatusInternalServerError},
 		{"tampered", wrap(draft.ErrTampered), http.StatusInternalServerError},
 		{"unknown", errors.New("boom"), http.StatusInternalServerError},
 	}
