@@ -13,7 +13,7 @@
 //	}
 //
 // Run calls t.Run once per area (Draft, Isolation, Attachment, Tx, Expiry,
-// Reseal, Time, Context, Invalid, Case, Reference, Audit, Outbox, Inbox, Contact); each area lives in its own file, and every
+// Reseal, Time, Context, Invalid, Case, Reference, Audit, Disclosure, Outbox, Inbox, Contact); each area lives in its own file, and every
 // subtest calls t.Parallel and gets its own driver. When a driver's semantics
 // change, add the case here first so that every driver is held to it.
 //
@@ -70,6 +70,7 @@ func Run(t *testing.T, newDriver func(t *testing.T) storage.Driver, opts *Option
 	t.Run("Case", s.testCase)
 	t.Run("Reference", s.testReference)
 	t.Run("Audit", s.testAudit)
+	t.Run("Disclosure", s.testDisclosure)
 	t.Run("Outbox", s.testOutbox)
 	t.Run("Inbox", s.testInbox)
 	t.Run("Contact", s.testContact)
