@@ -140,6 +140,7 @@ type portal struct {
 	db      *sqlitestore.DB
 	forms   *form.Registry
 	drafts  *draft.Store
+	cases   *submission.Cases
 	fake    *bankidtest.Server // nil unless -bankid fake
 	persons []web.DevPerson
 	login   string
@@ -224,6 +225,7 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	if err != nil {
 		return nil, fmt.Errorf("case handling: %w", err)
 	}
+	p.cases = cases
 
 	// Mina sidor: drafts and cases; messages come with the notify inbox,
 	// bookings from the municipality's booking systems (none here).

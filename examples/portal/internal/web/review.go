@@ -240,19 +240,6 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "receipt", s.newPage(r, text("receipt.title", lang)+" "+c.Reference, s.caseView(c, lang)))
 }
 
-func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
-	who := s.requireLogin(w, r)
-	if who == nil {
-		return
-	}
-	c, ok := s.openCase(w, r, *who)
-	if !ok {
-		return
-	}
-	lang := rc(r).lang
-	s.render(w, r, http.StatusOK, "case", s.newPage(r, c.Reference+" – "+c.Title.In(lang), s.caseView(c, lang)))
-}
-
 // receiptPDF sends the kvittens as a PDF.
 func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) {
 	who := s.requireLogin(w, r)

@@ -231,6 +231,8 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("GET /mina-sidor", s.minaSidor)
 	mux.HandleFunc("GET /arenden/{id}", s.casePage)
+	mux.HandleFunc("POST /arenden/{id}/svar", s.post(s.caseReply))
+	mux.HandleFunc("POST /arenden/{id}/komplettering", s.post(s.caseComplement))
 	mux.HandleFunc("GET /arenden/{id}/kvitto", s.receiptPage)
 	mux.HandleFunc("GET /arenden/{id}/kvittens.pdf", s.receiptPDF)
 	mux.HandleFunc("GET /mina-sidor/kontakt", s.contactPage)
