@@ -14,6 +14,7 @@ import (
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/storage"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 )
 
@@ -52,16 +53,17 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 type bundle struct {
-	ctx   context.Context
-	store *draft.Store
-	db    *sqlitestore.DB
-	path  string
-	reg   *form.Registry
-	clock *clock
-	keys  *draft.KeyRing
-	key   draft.Key // the active key of keys
-	logs  *syncBuffer
-	opts  *draft.Options
+	ctx    context.Context
+	store  *draft.Store
+	db     storage.Driver
+	sqlite *sqlitestore.DB // when the bundle runs on SQLite
+	path   string
+	reg    *form.Registry
+	clock  *clock
+	keys   *draft.KeyRing
+	key    draft.Key // the active key of keys
+	logs   *syncBuffer
+	opts   *draft.Options
 }
 
 func testKeys(t testing.TB, ids ...string) (*draft.KeyRing, []draft.Key) {
@@ -79,17 +81,26 @@ func testKeys(t testing.TB, ids ...string) (*draft.KeyRing, []draft.Key) {
 
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "etjanst.db")
-	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
+	db, err := sqlitestore.Open(context.Background(), path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
+	b := setupOn(t, db)
+	b.sqlite, b.path = db, path
+	return b
+}
+
+// setupOn builds the bundle over any driver.
+func setupOn(t testing.TB, db storage.Driver) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	var err error
 	reg := form.NewRegistry(&form.RegistryOptions{Now: c.Now})
 	require.NoError(t, reg.Register(testForm(1)))
 	logs := &syncBuffer{}
 	ring, keys := testKeys(t, "k1")
-	b := &bundle{ctx: ctx, db: db, path: path, reg: reg, clock: c, keys: ring, key: keys[0], logs: logs}
+	b := &bundle{ctx: ctx, db: db, reg: reg, clock: c, keys: ring, key: keys[0], logs: logs}
 	b.opts = &draft.Options{Now: c.Now, Logger: slog.New(slog.NewTextHandler(logs, nil)), MaxAttachments: 3}
 	b.store, err = draft.NewStore(db, reg, b.keys, b.opts)
 	require.NoError(t, err)
