@@ -18,6 +18,8 @@ import (
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/storage/pgstore"
+	"github.com/etjanst/etjanst/storage/pgstore/pgstoretest"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -79,15 +81,23 @@ func run(b *testing.B, conc int, op func(i int) error) {
 // submitters, beside a baseline of the same four core statements (insert
 // record, insert flags, insert outbox row, delete draft) in one bare SQL
 // transaction with the same durability (WAL, synchronous=FULL, one writer).
+//
+// With ETJANST_PG_DSN set, the same runs on PostgreSQL (pgstore beside the
+// same statements on a bare pgx pool) follow, for figures side by side.
 func BenchmarkSubmit(b *testing.B) {
 	for _, conc := range []int{1, 8} {
-		b.Run(fmt.Sprintf("etjanst/submitters=%d", conc), func(b *testing.B) { benchPipeline(b, conc) })
+		b.Run(fmt.Sprintf("etjanst-sqlite/submitters=%d", conc), func(b *testing.B) { benchPipeline(b, setup(b), conc) })
 		b.Run(fmt.Sprintf("baseline-bare-sql/submitters=%d", conc), func(b *testing.B) { benchBaseline(b, conc) })
+	}
+	for _, conc := range []int{1, 8} {
+		b.Run(fmt.Sprintf("etjanst-pgstore/submitters=%d", conc), func(b *testing.B) {
+			benchPipeline(b, setupOn(b, pgstoretest.Open(b, &pgstore.Options{MaxConns: 16})), conc)
+		})
+		b.Run(fmt.Sprintf("baseline-raw-pgx/submitters=%d", conc), func(b *testing.B) { benchBaselinePG(b, conc) })
 	}
 }
 
-func benchPipeline(b *testing.B, conc int) {
-	bb := setup(b)
+func benchPipeline(b *testing.B, bb *bundle, conc int) {
 	pipe, err := submission.NewPipeline(bb.db, bb.drafts, &submission.Options{Notifier: outboxNotifier{}, ReferencePrefix: "KS", Now: bb.clock.Now})
 	if err != nil {
 		b.Fatal(err)
@@ -167,5 +177,57 @@ func benchBaseline(b *testing.B, conc int) {
 			return err
 		}
 		return tx.Commit()
+	})
+}
+
+func benchBaselinePG(b *testing.B, conc int) {
+	db := pgstoretest.Open(b, nil)
+	ctx := b.Context()
+	raw, err := pgstore.OpenRaw(ctx, pgstoretest.DSN(b), &pgstore.Options{Schema: db.Schema(), MaxConns: 16})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	payload := make([]byte, 4096)
+	_, _ = rand.Read(payload)
+	now := time.Now().UTC()
+	ids := make([]string, b.N)
+	for i := range ids {
+		ids[i] = uuid.NewString()
+		if _, err := raw.Exec(ctx, `INSERT INTO drafts (id, owner, form_id, form_version, revision, step, completed_steps, progress,
+			key_id, created_at, updated_at, expires_at, payload) VALUES ($1, 'o', 'f', 1, 1, 's', '{}', 0, 'k1', $2, $2, $2, $3)`,
+			ids[i], now, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	run(b, conc, func(i int) error {
+		tx, err := raw.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		caseID := uuid.NewString()
+		if _, err := tx.Exec(ctx, `INSERT INTO cases (id, reference, prefix, year, seq, service, form_version, owner, draft_id,
+			status, status_label, subject_line, received_at, updated_at, digest, manifest, audit_seq, record)
+			VALUES ($1, $2, 'KS', 2026, $3, 'f', 1, 'o', $4, 'submitted', '', 'x', $5, $5, $6, '{}', 0, $7)`,
+			caseID, fmt.Sprintf("KS 2026/%06d", i+1), i+1, ids[i], now, payload[:32], payload); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO secrecy_flags (id, case_id, document_id, path, kind, reason, osl, article9)
+			VALUES ($1, $2, 'd', 'sender', 'name', 'sender', '{}', false), ($3, $2, 'd', 'pnr', 'identityNumber', 'field', '{}', false),
+			($4, $2, 'd', 'diagnos', 'health', 'field', '{25:1}', true)`,
+			uuid.NewString(), caseID, uuid.NewString(), uuid.NewString()); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO outbox (id, channel, kind, dedupe_key, recipient, state, attempts, created_at,
+			next_attempt_at, payload) VALUES ($1, 'inbox', 'submitted', $2, 'r', 'pending', 0, $3, $3, '\\x00')`,
+			uuid.NewString(), "submitted:"+caseID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM drafts WHERE id = $1`, ids[i]); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
 	})
 }

@@ -56,8 +56,8 @@ func (r *recorder) Notify(_ context.Context, _ storage.Tx, reg submission.Event)
 
 type bundle struct {
 	ctx    context.Context
-	db     *sqlitestore.DB
-	path   string
+	db     storage.Driver
+	path   string // the SQLite file, when the bundle runs on SQLite
 	reg    *form.Registry
 	drafts *draft.Store
 	pipe   *submission.Pipeline
@@ -67,12 +67,20 @@ type bundle struct {
 
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "etjanst.db")
-	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
+	db, err := sqlitestore.Open(context.Background(), path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
+	b := setupOn(t, db)
+	b.path = path
+	return b
+}
+
+// setupOn builds the bundle over any driver.
+func setupOn(t testing.TB, db storage.Driver) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	c := &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	reg := form.NewRegistry(&form.RegistryOptions{Now: c.Now})
 	require.NoError(t, reg.Register(testForm()))
 	k, err := draft.GenerateKey("k1")
@@ -84,7 +92,7 @@ func setup(t testing.TB) *bundle {
 	notes := &recorder{}
 	pipe, err := submission.NewPipeline(db, drafts, &submission.Options{Notifier: notes, Now: c.Now, ReferencePrefix: "KS"})
 	require.NoError(t, err)
-	return &bundle{ctx: ctx, db: db, path: path, reg: reg, drafts: drafts, pipe: pipe, clock: c, notes: notes}
+	return &bundle{ctx: ctx, db: db, reg: reg, drafts: drafts, pipe: pipe, clock: c, notes: notes}
 }
 
 func (b *bundle) person(pnr string) identity.Principal {
