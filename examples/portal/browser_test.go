@@ -18,6 +18,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/identity/identitytest"
+	"github.com/etjanst/etjanst/submission"
 )
 
 // The browser tests drive the portal in a real headless Chromium and check
@@ -394,7 +397,26 @@ func TestBrowserApplicantFlow(t *testing.T) {
 
 	b.open("/mina-sidor")
 	require.Contains(t, b.text("main"), ref)
+
+	// A case officer acknowledges and asks for a complement; the applicant
+	// sees both on the case page and answers.
+	caseID := strings.TrimPrefix(casePath, "/arenden/")
+	officer := identitytest.Officer(t, "handlaggare1", tp.clock.Now())
+	require.NoError(t, tp.cases.Acknowledge(t.Context(), officer, caseID))
 	b.open(casePath)
+	require.Contains(t, b.text("main"), "Mottaget av handläggare")
+	require.NoError(t, tp.cases.RequestComplement(t.Context(), officer, caseID, submission.ComplementParams{
+		Text: "Ange ett telefonnummer där vi når dig.", Fields: []string{"telefon"},
+	}))
+	b.open(casePath)
+	require.Contains(t, b.text("main"), "Komplettering begärd")
+	require.Contains(t, b.text("main"), "Ange ett telefonnummer där vi når dig.")
+	b.checkA11y("case with a complement request")
+	b.screenshot("case-complement")
+	b.typeIn("#f-telefon", "070-765 43 21")
+	b.click(`form[action$="/komplettering"] button`)
+	b.do("complemented", chromedp.WaitVisible(chromedp.CSS(".flash")))
+	require.Contains(t, b.text("main"), "Kompletterat")
 	b.checkA11y("case")
 
 	// A second draft left unfinished.
