@@ -45,6 +45,10 @@ type config struct {
 	// now is the clock of every component; tests set it. Nil means
 	// time.Now.
 	now func() time.Time
+	// loginsPerMinute overrides the login rate limit per address (the load
+	// benchmark logs in many applicants from one address). Zero means the
+	// portal's default.
+	loginsPerMinute int
 }
 
 // envVars documents every variable, for the usage text.

@@ -243,7 +243,8 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 
 	opts := &web.Options{
 		Organisation: cfg.Organisation, Logger: logger, Secure: cfg.Secure, Now: now,
-		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
+		LoginsPerMinute: cfg.loginsPerMinute,
+		SessionIdle:     cfg.SessionIdle, SessionMax: cfg.SessionMax,
 	}
 	var login identity.Provider
 	switch {
