@@ -87,6 +87,8 @@ func TestOIDCLogin(t *testing.T) {
 	c := tp.client(t)
 	c.get("/login")
 	require.NotContains(t, c.body, "Testperson", "no development login with a real provider")
+	require.Contains(t, c.body, "Logga in med e-legitimation")
+	require.NotContains(t, c.body, "Mobilt BankID")
 	// The browser goes to the provider and back to /login/callback.
 	c.post("/login/start", url.Values{"device": {"other"}})
 	require.Equal(t, "/mina-sidor", c.url, c.body)

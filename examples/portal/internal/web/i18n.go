@@ -54,6 +54,8 @@ var texts = map[string]form.Text{
 
 	"login.title":       form.T("Logga in", "Log in"),
 	"login.intro":       form.T("Logga in med BankID. Du kan sedan välja om du söker för dig själv eller för ett företag eller en förening du företräder.", "Log in with BankID. You can then choose whether you apply for yourself or for a company or association you represent."),
+	"login.introOther":  form.T("Logga in med e-legitimation. Du skickas till inloggningstjänsten och sedan tillbaka hit. Du kan sedan välja om du söker för dig själv eller för ett företag eller en förening du företräder.", "Log in with an e-ID. You are sent to the login service and then back here. You can then choose whether you apply for yourself or for a company or association you represent."),
+	"login.withEID":     form.T("Logga in med e-legitimation", "Log in with e-ID"),
 	"login.devPersons":  form.T("Testperson", "Test person"),
 	"login.devHint":     form.T("Välj vem som ska logga in. Testpersonerna är Skatteverkets testpersonnummer med påhittade namn.", "Choose who logs in. The test persons are Skatteverket's test personal numbers with invented names."),
 	"login.devActsFor":  form.T("får företräda", "may represent"),

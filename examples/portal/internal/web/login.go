@@ -31,6 +31,9 @@ const pollEvery = 2 * time.Second
 type loginData struct {
 	Persons []DevPerson
 	Chosen  string
+	// BankID is true when the provider polls with an animated QR code;
+	// otherwise the login redirects to the provider's own page.
+	BankID bool
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +46,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/mina-sidor")
 		return
 	}
-	d := loginData{}
+	d := loginData{BankID: s.opts.QR != nil}
 	if s.opts.Dev != nil {
 		d.Persons = s.opts.Dev.Persons
 		if len(d.Persons) > 0 {
