@@ -78,16 +78,18 @@ func (s *Store) OpenForSubmit(ctx context.Context, ex storage.Executor, who iden
 	return h, nil
 }
 
-// DeleteTx deletes the principal's draft and its attachments inside tx:
-// the submission pipeline removes the draft in the transaction that
-// registers the case.
-func (s *Store) DeleteTx(ctx context.Context, tx storage.Tx, who identity.Principal, id string) error {
+// DeleteTx deletes the principal's draft and its attachments inside tx,
+// only while it is at revision (when not zero): the submission pipeline
+// removes the draft it validated in the transaction that registers the
+// case. It returns ErrConflict when the draft changed, ErrNotFound when it
+// is gone.
+func (s *Store) DeleteTx(ctx context.Context, tx storage.Tx, who identity.Principal, id string, revision int64) error {
 	key, _, err := s.access(who, false)
 	if err != nil {
 		return err
 	}
 	s.rows.drop(key, id)
-	if err := tx.DraftDelete(ctx, &storage.DraftDeleteParams{ID: id, Owner: key}); err != nil {
+	if err := tx.DraftDelete(ctx, &storage.DraftDeleteParams{ID: id, Owner: key, Revision: revision}); err != nil {
 		return s.wrap("delete", id, err)
 	}
 	return nil

@@ -207,6 +207,8 @@ type DraftDeleteParams struct {
 	ID string
 	// Owner must match the draft's owner.
 	Owner string
+	// Revision, when not zero, must be the draft's current revision.
+	Revision int64
 }
 
 // DraftDeleteExpiredParams are the params of Executor.DraftDeleteExpired.

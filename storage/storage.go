@@ -187,9 +187,13 @@ type Executor interface {
 	// error.
 	DraftList(ctx context.Context, params *DraftListParams) ([]*DraftSummary, error)
 
-	// DraftDelete deletes the draft (ID, Owner) and all its attachments.
+	// DraftDelete deletes the draft (ID, Owner) and all its attachments;
+	// when params.Revision is set, only if the draft is still at that
+	// revision (the submission pipeline deletes exactly the draft it
+	// validated).
 	//
-	// Errors: ErrNotFound when there is no such draft or its owner differs.
+	// Errors: ErrNotFound when there is no such draft or its owner differs;
+	// ErrConflict when Revision is set and the draft is at another one.
 	DraftDelete(ctx context.Context, params *DraftDeleteParams) error
 
 	// DraftDeleteExpired deletes up to Limit drafts whose ExpiresAt is at

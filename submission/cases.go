@@ -315,14 +315,19 @@ func (c *Cases) view(ctx context.Context, ex storage.Executor, row *storage.Case
 		return nil, err
 	}
 	out := &Case{Summary: c.summary(row), Record: rec}
-	if f, err := c.forms.Get(row.Service, row.FormVersion); err == nil {
-		if out.Values, err = form.DecodeJSON(f, rec.Values); err != nil {
-			return nil, fmt.Errorf("submission: case %s values: %w", row.ID, err)
-		}
-	}
 	docs, err := ex.DocumentList(ctx, &storage.DocumentListParams{CaseID: row.ID, WithContent: true})
 	if err != nil {
 		return nil, fmt.Errorf("submission: case %s: %w", row.ID, err)
+	}
+	for _, d := range docs {
+		if d.ID != rec.Document {
+			continue
+		}
+		if f, err := c.forms.Get(row.Service, row.FormVersion); err == nil {
+			if out.Values, err = form.DecodeJSON(f, d.Content); err != nil {
+				return nil, fmt.Errorf("submission: case %s values: %w", row.ID, err)
+			}
+		}
 	}
 	for _, d := range docs {
 		out.Documents = append(out.Documents, Document{ID: d.ID, Kind: d.Kind, Name: d.Name, ContentType: d.ContentType,

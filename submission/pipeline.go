@@ -212,12 +212,21 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 	if err != nil {
 		return nil, mapDraftErr(err)
 	}
-	// Idempotent retry: answer from the earlier case without a write.
-	if r, err := p.earlier(ctx, p.db, owner, draftID, so.IdempotencyKey); r != nil || err != nil {
-		return r, err
+	// A retry by idempotency key answers from the earlier case.
+	if so.IdempotencyKey != "" {
+		if r, err := p.earlier(ctx, p.db, owner, "", so.IdempotencyKey); r != nil || err != nil {
+			return r, err
+		}
 	}
-	// Load, validate and classify before taking the write lock.
+	// Load, validate and classify before taking the write lock. A draft
+	// that is gone may have been submitted already: answer with its
+	// receipt.
 	h, err := p.drafts.OpenForSubmit(ctx, p.db, who, draftID)
+	if errors.Is(err, draft.ErrNotFound) {
+		if r, ferr := p.earlier(ctx, p.db, owner, draftID, ""); r != nil || ferr != nil {
+			return r, ferr
+		}
+	}
 	if err != nil {
 		return nil, mapDraftErr(err)
 	}
@@ -241,22 +250,16 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 
 	var receipt *Receipt
 	err = storage.WithTx(ctx, p.db, func(ctx context.Context, tx storage.Tx) error {
-		// The draft must be unchanged since it was validated. A concurrent
-		// submit of the same draft (or key) shows up here as a missing
-		// draft, or at CaseInsert as a conflict: both are answered below
-		// with the first receipt.
-		rev, err := p.drafts.Revision(ctx, tx, who, draftID)
-		if err != nil {
-			return mapDraftErr(err)
-		}
-		if rev != h.Draft.Revision {
-			return fmt.Errorf("submission: %w", draft.ErrConflict)
-		}
+		// The draft is deleted only at the revision that was validated
+		// (register). A concurrent submit of the same draft (or key)
+		// shows up as a conflict at CaseInsert, or as a missing or moved
+		// draft: all are answered below with the first receipt.
+		var err error
 		receipt, err = p.register(ctx, tx, who, h, reg)
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, storage.ErrConflict) || errors.Is(err, ErrNotFound) {
+		if errors.Is(err, storage.ErrConflict) || errors.Is(err, ErrNotFound) || errors.Is(err, draft.ErrConflict) {
 			// A concurrent submit of the same draft or key won the race:
 			// answer with its receipt.
 			if r, ferr := p.earlier(context.WithoutCancel(ctx), p.db, owner, draftID, so.IdempotencyKey); r != nil {
@@ -293,9 +296,9 @@ func (p *Pipeline) prepare(ctx context.Context, who identity.Principal, h *draft
 		SubjectLine: pd.subject,
 		Sender: Sender{Subject: who.Subject, GivenName: who.GivenName, FamilyName: who.FamilyName, Party: who.Party,
 			Protected: who.Protected},
-		Evidence: Evidence{Method: who.Method, Assurance: who.Assurance, AuthTime: who.AuthTime, Provider: so.Evidence},
-		Document: pd.appDoc,
-		Values:   values,
+		Evidence:     Evidence{Method: who.Method, Assurance: who.Assurance, AuthTime: who.AuthTime, Provider: so.Evidence},
+		Document:     pd.appDoc,
+		ValuesDigest: hex.EncodeToString(Digest(values)),
 	}
 	for _, w := range res.Warnings {
 		rec.SoftMissing = append(rec.SoftMissing, w.Field)
@@ -388,7 +391,7 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 	}); err != nil {
 		return nil, fmt.Errorf("submission: notify: %w", err)
 	}
-	if err := p.drafts.DeleteTx(ctx, tx, who, h.Draft.ID); err != nil {
+	if err := p.drafts.DeleteTx(ctx, tx, who, h.Draft.ID, h.Draft.Revision); err != nil {
 		return nil, mapDraftErr(err)
 	}
 	data, _ := json.Marshal(map[string]any{"reference": c.Reference, "digest": hex.EncodeToString(digest),

@@ -1,6 +1,7 @@
 package submission_test
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,13 +50,14 @@ func TestSubmitComplete(t *testing.T) {
 	require.Equal(t, []string{"telefon"}, rec.SoftMissing)
 	require.Len(t, rec.Attachments, 1)
 	require.Equal(t, "intyg.pdf", rec.Attachments[0].Name)
-	var values map[string]any
-	require.NoError(t, json.Unmarshal(rec.Values, &values))
-	require.Equal(t, "K-123456", values["korkortsnummer"])
-
 	docs, err := b.db.DocumentList(b.ctx, &storage.DocumentListParams{CaseID: r.CaseID, WithContent: true})
 	require.NoError(t, err)
 	require.Len(t, docs, 2)
+	require.Equal(t, rec.Document, docs[0].ID)
+	var values map[string]any
+	require.NoError(t, json.Unmarshal(docs[0].Content, &values))
+	require.Equal(t, "K-123456", values["korkortsnummer"])
+	require.Equal(t, hex.EncodeToString(docs[0].Digest), rec.ValuesDigest)
 	require.Equal(t, pdf, docs[1].Content)
 
 	flags, err := b.db.FlagList(b.ctx, &storage.FlagListParams{CaseID: r.CaseID})
@@ -122,10 +124,12 @@ func TestHiddenStepIsNotSubmitted(t *testing.T) {
 	d := b.complete(t, a, "passagerare") // the licence step is hidden
 	r, err := b.pipe.Submit(b.ctx, a, d.ID, nil)
 	require.NoError(t, err)
-	c, err := b.db.CaseGet(b.ctx, &storage.CaseGetParams{ID: r.CaseID})
+	docs, err := b.db.DocumentList(b.ctx, &storage.DocumentListParams{CaseID: r.CaseID, WithContent: true})
 	require.NoError(t, err)
-	require.NotContains(t, string(c.Record), "K-123456")
-	require.NotContains(t, string(c.Record), "korkortsnummer")
+	for _, d := range docs {
+		require.NotContains(t, string(d.Content), "K-123456")
+		require.NotContains(t, string(d.Content), "korkortsnummer")
+	}
 }
 
 func TestSubmitIsIdempotent(t *testing.T) {

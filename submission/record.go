@@ -32,10 +32,12 @@ type Record struct {
 	Sender Sender `json:"sender"`
 	// Evidence is the e-ID evidence of the login (and signature, if any).
 	Evidence Evidence `json:"evidence"`
-	// Document is the ID of the application document (the values).
+	// Document is the ID of the application document: the answers of
+	// visible fields in canonical encoding, stored once, as a document.
 	Document string `json:"document"`
-	// Values are the answers of visible fields in canonical encoding.
-	Values json.RawMessage `json:"values"`
+	// ValuesDigest is the hex SHA-256 of that document, so the record's
+	// digest covers the answers too.
+	ValuesDigest string `json:"valuesDigest"`
 	// Attachments describe the attached files (stored as documents).
 	Attachments []Attachment `json:"attachments"`
 	// SoftMissing lists soft-required fields left empty.

@@ -24,7 +24,8 @@ func TestVerifyDetectsChangedRecords(t *testing.T) {
 		name string
 		sql  string
 	}{
-		{"record edited", `UPDATE cases SET record = CAST(replace(CAST(record AS TEXT), 'Reumatism', 'Friskt') AS BLOB) WHERE id = ?`},
+		{"record edited", `UPDATE cases SET record = CAST(replace(CAST(record AS TEXT), 'Tolvansson', 'Svensson') AS BLOB) WHERE id = ?`},
+		{"application document replaced with a matching digest", `UPDATE case_documents SET content = X'7B7D', digest = X'44136FA355B3678A1146AD16F7E8649E94FB4FC21FE77E8310C060F61CAAFF8A' WHERE case_id = ? AND kind = 'application'`},
 		{"record edited and digest recomputed elsewhere", `UPDATE cases SET digest = zeroblob(32) WHERE id = ?`},
 		{"application document edited", `UPDATE case_documents SET content = CAST(replace(CAST(content AS TEXT), 'Reumatism', 'Friskt') AS BLOB) WHERE case_id = ? AND kind = 'application'`},
 		{"attachment replaced", `UPDATE case_documents SET content = X'255044462D66616B65' WHERE case_id = ? AND kind = 'attachment'`},

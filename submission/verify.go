@@ -43,7 +43,7 @@ func Verify(ctx context.Context, ex storage.Executor, caseID string) error {
 		byID[d.ID] = d
 	}
 	app, ok := byID[rec.Document]
-	if !ok || !bytes.Equal(app.Content, rec.Values) {
+	if !ok || hex.EncodeToString(app.Digest) != rec.ValuesDigest {
 		return fmt.Errorf("%w: %s: application document", ErrDigestMismatch, caseID)
 	}
 	for _, a := range rec.Attachments {

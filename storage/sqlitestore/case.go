@@ -21,15 +21,26 @@ type stmtCache struct {
 	m  map[string]*sql.Stmt
 }
 
+// get returns q prepared on db: from the cache, or prepared now and cached.
+//
+// The statement is prepared without holding the cache's lock: preparing on
+// the writer waits for its only connection, and the transaction holding
+// that connection looks statements up in this cache, so waiting under the
+// lock would deadlock the two.
 func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) (*sql.Stmt, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if s, ok := c.m[q]; ok {
+	if s, ok := c.lookup(q); ok {
 		return s, nil
 	}
 	s, err := db.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[q]; ok {
+		// Another caller prepared it meanwhile; keep one.
+		_ = s.Close()
+		return prev, nil
 	}
 	if c.m == nil {
 		c.m = map[string]*sql.Stmt{}

@@ -150,9 +150,18 @@ func (e *executor) draftDelete(ctx context.Context, p *storage.DraftDeleteParams
 		return err
 	}
 	// Attachments go with the draft through ON DELETE CASCADE.
-	res, err := e.exec(ctx, sDraftDelete, p.ID, p.Owner)
+	res, err := e.exec(ctx, sDraftDelete, p.ID, p.Owner, p.Revision)
 	if err == nil {
-		err = mustAffect(res)
+		if err = mustAffect(res); errors.Is(err, storage.ErrNotFound) && p.Revision != 0 {
+			// Tell a stale revision from a missing draft.
+			err = e.queryRow(ctx, sDraftRevision, func(r *sql.Row) error {
+				var rev int64
+				return r.Scan(&rev)
+			}, p.ID, p.Owner)
+			if err == nil {
+				err = storage.ErrConflict
+			}
+		}
 	}
 	if err != nil {
 		return fail(ctx, op, p.ID, err)

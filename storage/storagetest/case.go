@@ -410,6 +410,16 @@ func (s *suite) testCase(t *testing.T) {
 			{"UnknownKey", storage.CaseFindParams{Owner: ownerA, IdempotencyKey: "key-c9"}, nil, storage.ErrNotFound},
 			{"KeyOfAnotherOwner", storage.CaseFindParams{Owner: ownerB, IdempotencyKey: "key-c3"}, nil, storage.ErrNotFound},
 			{"UnknownOwner", storage.CaseFindParams{Owner: "owner-c", IdempotencyKey: "key-c1"}, nil, storage.ErrNotFound},
+			{"ByReference", storage.CaseFindParams{Reference: c2.Reference}, c2, nil},
+			{"ByReferenceWithoutKey", storage.CaseFindParams{Reference: c3.Reference}, c3, nil},
+			{"UnknownReference", storage.CaseFindParams{Reference: casePrefix + " 2030/999999"}, nil, storage.ErrNotFound},
+			{"ReferenceIsExact", storage.CaseFindParams{Reference: c1.Reference + " "}, nil, storage.ErrNotFound},
+			// The first lookup given is used.
+			{"DraftBeforeKey", storage.CaseFindParams{DraftID: "draft-c3", Owner: ownerA, IdempotencyKey: "key-c1"}, c3, nil},
+			{"DraftBeforeReference", storage.CaseFindParams{DraftID: "draft-c1", Reference: c2.Reference}, c1, nil},
+			{"KeyBeforeReference", storage.CaseFindParams{Owner: ownerB, IdempotencyKey: "key-c1", Reference: c1.Reference}, c2, nil},
+			{"UnknownDraftBeforeReference", storage.CaseFindParams{DraftID: "draft-c9", Reference: c1.Reference}, nil, storage.ErrNotFound},
+			{"OwnerWithoutKeyFallsToReference", storage.CaseFindParams{Owner: ownerB, Reference: c1.Reference}, c1, nil},
 		}
 		for _, tt := range tests {
 			got, err := b.d.CaseFind(b.ctx, &tt.params)
@@ -567,6 +577,84 @@ func (s *suite) testCase(t *testing.T) {
 		require.Len(t, winners, 1)
 		require.Equal(t, n-1, conflicts)
 		require.Equal(t, winners[0], b.mustCase("c1").Status)
+	})
+
+	t.Run("TxGoesOnWhileDriverWritesWait", func(t *testing.T) {
+		// While a transaction is open, writes on the Driver wait for it
+		// (SQLite) or run beside it on other rows (PostgreSQL); either way
+		// the transaction itself must go on and commit. A driver whose
+		// waiting writers hold something the transaction needs (a lock
+		// around statement preparation, say) deadlocks here, and the test
+		// binary's -timeout reports it.
+		b := s.setupCase(t)
+		n := s.opts.concurrency()
+		for i := range n {
+			b.insertCase(fmt.Sprintf("d%d", i), ownerA, nil)
+		}
+		b.insertCase("t1", ownerA, nil)
+
+		tx, err := b.d.Begin(b.ctx)
+		require.NoError(t, err)
+		defer func() { _ = tx.Rollback() }()
+		var (
+			wg         sync.WaitGroup
+			mu         sync.Mutex
+			unexpected []error
+		)
+		for i := range n {
+			id := fmt.Sprintf("d%d", i)
+			wg.Go(func() {
+				// Every kind of write, with statements of different
+				// shapes (flag batches of several sizes).
+				err := errors.Join(
+					b.d.CaseSetStatus(b.ctx, &storage.CaseSetStatusParams{ID: id, From: statusNew, To: statusWorking, UpdatedAt: b.now.Add(time.Hour)}),
+					b.d.FlagInsert(b.ctx, &storage.FlagInsertParams{CaseID: id, Flags: []storage.FlagRow{flag(id+"-f1", "a", nil, false)}}),
+					b.d.DocumentInsert(b.ctx, &storage.DocumentInsertParams{Document: b.document(id+"-doc", id, []byte(id))}),
+					b.d.AuditAppend(b.ctx, &storage.AuditAppendParams{Entry: b.auditEntry(id, 1, nil)}),
+					b.d.FlagInsert(b.ctx, &storage.FlagInsertParams{CaseID: id, Flags: []storage.FlagRow{
+						flag(id+"-f2", "b", nil, false), flag(id+"-f3", "c", nil, false), flag(id+"-f4", "d", nil, true),
+					}}),
+				)
+				if err != nil {
+					mu.Lock()
+					unexpected = append(unexpected, err)
+					mu.Unlock()
+				}
+			})
+		}
+		// Meanwhile the transaction writes every kind too, many times.
+		status := statusNew
+		var head []byte
+		for i := range 4 * n {
+			next := fmt.Sprintf("status-%d", i)
+			require.NoError(t, tx.CaseSetStatus(b.ctx, &storage.CaseSetStatusParams{ID: "t1", From: status, To: next, UpdatedAt: b.now.Add(time.Hour)}))
+			status = next
+			flags := make([]storage.FlagRow, i%5+1)
+			for j := range flags {
+				flags[j] = flag(fmt.Sprintf("t1-f%d-%d", i, j), "x", nil, false)
+			}
+			require.NoError(t, tx.FlagInsert(b.ctx, &storage.FlagInsertParams{CaseID: "t1", Flags: flags}))
+			b.insertDocument(tx, b.document(fmt.Sprintf("t1-doc%d", i), "t1", []byte("x")))
+			e := b.auditEntry("t1", int64(i+1), head)
+			require.NoError(t, tx.AuditAppend(b.ctx, &storage.AuditAppendParams{Entry: e}))
+			head = e.Hash
+			_, err := tx.CaseList(b.ctx, &storage.CaseListParams{Owner: ownerA, Statuses: []string{next}})
+			require.NoError(t, err)
+		}
+		require.NoError(t, tx.Commit())
+		wg.Wait()
+		require.Empty(t, unexpected)
+
+		require.Equal(t, status, b.mustCase("t1").Status)
+		require.Len(t, b.listDocuments(b.d, "t1", false), 4*n)
+		for i := range n {
+			id := fmt.Sprintf("d%d", i)
+			c := b.mustCase(id)
+			require.Equal(t, statusWorking, c.Status)
+			require.Equal(t, int64(1), c.AuditSeq)
+			require.Len(t, b.listFlags(b.d, id), 4)
+			require.Len(t, b.listDocuments(b.d, id, false), 1)
+		}
 	})
 
 	t.Run("Documents", func(t *testing.T) {

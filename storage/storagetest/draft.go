@@ -197,6 +197,22 @@ func (s *suite) testDraft(t *testing.T) {
 		b.insertDraft("d1", ownerB, nil)
 	})
 
+	t.Run("DeleteAtRevision", func(t *testing.T) {
+		b := s.setup(t)
+		b.insertDraft("d1", ownerA, nil)
+		_, err := b.d.DraftUpdate(b.ctx, b.updateParams(b.mustGet("d1", ownerA), "v2"))
+		require.NoError(t, err)
+		err = b.d.DraftDelete(b.ctx, &storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Revision: 1})
+		require.ErrorIs(t, err, storage.ErrConflict, "the draft moved on since revision 1")
+		b.mustGet("d1", ownerA)
+		err = b.d.DraftDelete(b.ctx, &storage.DraftDeleteParams{ID: "d1", Owner: ownerB, Revision: 2})
+		require.ErrorIs(t, err, storage.ErrNotFound, "another owner's draft is missing, whatever the revision")
+		require.NoError(t, b.d.DraftDelete(b.ctx, &storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Revision: 2}))
+		b.requireGone("d1", ownerA)
+		err = b.d.DraftDelete(b.ctx, &storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Revision: 2})
+		require.ErrorIs(t, err, storage.ErrNotFound)
+	})
+
 	t.Run("ListNewestFirstWithLimit", func(t *testing.T) {
 		b := s.setup(t)
 		// Inserted out of order; d3 and d4 share an UpdatedAt (ties go
