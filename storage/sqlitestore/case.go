@@ -128,8 +128,12 @@ const (
 
 // warmStatements returns the statements to prepare on the writer at Open.
 func warmStatements() []string {
-	return []string{qRefNext, qCaseInsert, qCaseByID, qCaseByOwner, qCaseByDraft, qCaseByKey, qCaseByRef,
+	qs := []string{qRefNext, qCaseInsert, qCaseByID, qCaseByOwner, qCaseByDraft, qCaseByKey, qCaseByRef,
 		qDocumentInsert, qFlagCount, qAuditAppend}
+	for n := 1; n <= maxFlagRows; n++ {
+		qs = append(qs, flagInsertSQL(n))
+	}
+	return qs
 }
 
 // execSQL runs a write: in the caller's transaction, or on the writer.
@@ -438,15 +442,41 @@ func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) 
 		// with another insert: run both on the writer in one transaction.
 		return e.atomic(ctx, func(e *executor) error { return e.flagInsert(ctx, p) })
 	}
-	q := `INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9) VALUES ` +
-		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(p.Flags)), ", ")
-	args := make([]any, 0, 9*len(p.Flags))
-	for i, f := range p.Flags {
-		osl, _ := json.Marshal(nonNil(f.OSL))
-		args = append(args, f.ID, p.CaseID, base+i, f.DocumentID, f.Path, f.Kind, f.Reason, string(osl), f.Article9)
+	if len(p.Flags) > maxFlagRows {
+		// More rows than one prepared statement takes: insert in chunks,
+		// all or nothing within a savepoint.
+		return e.atomic(ctx, func(e *executor) error {
+			for start := 0; start < len(p.Flags); start += maxFlagRows {
+				if err := e.insertFlagRows(ctx, op, p.CaseID, base+start, p.Flags[start:min(start+maxFlagRows, len(p.Flags))]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	if _, err := e.execSQL(ctx, q, args...); err != nil {
-		return fail(ctx, op, p.CaseID, err)
+	return e.insertFlagRows(ctx, op, p.CaseID, base, p.Flags)
+}
+
+// maxFlagRows is the most rows of one flag insert statement; statements for
+// 1 to maxFlagRows rows are prepared at Open.
+const maxFlagRows = 16
+
+// flagInsertSQL returns the insert of n flag rows.
+func flagInsertSQL(n int) string {
+	return `INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9) VALUES ` +
+		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?), `, n), ", ")
+}
+
+// insertFlagRows inserts up to maxFlagRows flags in one statement (so
+// atomically), numbered from pos.
+func (e *executor) insertFlagRows(ctx context.Context, op, caseID string, pos int, flags []storage.FlagRow) error {
+	args := make([]any, 0, 9*len(flags))
+	for i, f := range flags {
+		osl, _ := json.Marshal(nonNil(f.OSL))
+		args = append(args, f.ID, caseID, pos+i, f.DocumentID, f.Path, f.Kind, f.Reason, string(osl), f.Article9)
+	}
+	if _, err := e.execSQL(ctx, flagInsertSQL(len(flags)), args...); err != nil {
+		return fail(ctx, op, caseID, err)
 	}
 	return nil
 }
