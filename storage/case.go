@@ -14,6 +14,16 @@ import (
 // read cases of the e-services they handle, applicants their own. Methods
 // that take an Owner treat another owner's case as missing (ErrNotFound);
 // methods without one are for officers' and internal paths.
+//
+// Every method returns ErrInvalid for malformed params (nil params, a zero
+// time where one is required, and what each method names), never panics,
+// and changes nothing then. Malformed means: CaseInsert with an empty ID,
+// reference, owner, service, draft ID, status, digest or record, or a Year
+// or Seq below 1; DocumentInsert with an empty document ID, case ID or
+// kind, or a negative size; FlagInsert with a flag without ID or path;
+// AuditAppend with an empty case ID, event or hash, or Seq below 1;
+// CaseSetStatus with an empty To; CaseList with neither or both of Owner
+// and Service.
 type CaseExecutor interface {
 	// ReferenceNext allocates the next number of the sequence (Prefix,
 	// Year), starting at 1. Inside a transaction the number is gap-free:
