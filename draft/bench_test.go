@@ -3,6 +3,7 @@ package draft_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -78,6 +79,45 @@ func BenchmarkDraftSave(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "saves/s")
 	})
+	// Both in one loop, alternating, so that both see the same machine
+	// noise (fsync times vary a lot on a shared box); reports the ratio
+	// baseline time / etjanst time (1.0 = no overhead).
+	b.Run("interleaved-sqlite", func(b *testing.B) {
+		bb := setup(b)
+		bb.opts.MaxAuthAge = 24 * time.Hour
+		s, _ := draft.NewStore(bb.db, bb.reg, bb.keys, bb.opts)
+		a := bb.person(pnrA)
+		d, err := s.Create(bb.ctx, a, "ansokan", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := values4K(d.Values)
+		raw, stmt := rawSaveBaseline(b)
+		defer raw.Close()
+		defer stmt.Close()
+		payload := make([]byte, 4096+29)
+		_, _ = rand.Read(payload)
+		now := time.Now().UnixMicro()
+		var ours, base time.Duration
+		rawRev := int64(1)
+		b.ResetTimer()
+		for b.Loop() {
+			t0 := time.Now()
+			if d, err = s.Save(bb.ctx, a, d.ID, draft.SaveParams{Revision: d.Revision, Values: v}); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := stmt.Exec("s", `["s"]`, 100, "k1", payload, now, now, "d1", "o1", rawRev); err != nil {
+				b.Fatal(err)
+			}
+			rawRev++
+			ours += t1.Sub(t0)
+			base += time.Since(t1)
+		}
+		b.ReportMetric(float64(ours.Microseconds())/float64(b.N), "etjanst-µs/op")
+		b.ReportMetric(float64(base.Microseconds())/float64(b.N), "baseline-µs/op")
+		b.ReportMetric(float64(base)/float64(ours), "ratio")
+	})
 	// PostgreSQL, when ETJANST_PG_DSN is set: the same save through
 	// pgstore, beside the same revision-checked UPDATE on a bare pgx pool.
 	b.Run("etjanst-pgstore", func(b *testing.B) { benchSave(b, setupOn(b, pgstoretest.Open(b, nil))) })
@@ -111,6 +151,33 @@ func BenchmarkDraftSave(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "saves/s")
 	})
+}
+
+// rawSaveBaseline opens a bare SQLite database with the same schema and
+// settings and prepares the baseline's revision-checked UPDATE of draft d1.
+func rawSaveBaseline(b *testing.B) (*sql.DB, *sql.Stmt) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "raw.db")
+	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = db.Close()
+	raw, err := sqlitestore.OpenRaw(ctx, path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().UnixMicro()
+	if _, err := raw.Exec(`INSERT INTO drafts (id, owner, form_id, form_version, revision, step, progress, key_id, created_at, updated_at, expires_at, payload)
+		VALUES ('d1', 'o1', 'f', 1, 1, 's', 0, 'k1', ?, ?, ?, X'00')`, now, now, now); err != nil {
+		b.Fatal(err)
+	}
+	stmt, err := raw.Prepare(`UPDATE drafts SET revision = revision + 1, step = ?, completed_steps = ?, progress = ?, key_id = ?,
+		payload = ?, updated_at = ?, expires_at = ? WHERE id = ? AND owner = ? AND revision = ?`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return raw, stmt
 }
 
 // benchSave saves 4 KB of values (partial validation, sealed,
