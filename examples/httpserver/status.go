@@ -8,6 +8,7 @@ import (
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/notify"
 	"github.com/etjanst/etjanst/submission"
 )
 
@@ -17,9 +18,11 @@ import (
 //	nil                                                   200 OK
 //	*form.ValidationError, submission.ErrIncomplete,
 //	submission.ErrInvalid, submission.ErrNotRequested,
+//	notify.ErrInvalidContact,
 //	draft.ErrInvalid, draft.ErrTooManyAttachments         422 Unprocessable Entity
 //	draft.ErrNotFound, submission.ErrNotFound,
-//	form.ErrNotFound, form.ErrUnknownStep                 404 Not Found
+//	form.ErrNotFound, form.ErrUnknownStep,
+//	notify.ErrNotFound                                    404 Not Found
 //	draft.ErrExpired                                      410 Gone
 //	draft.ErrConflict, draft.ErrMigrationRequired,
 //	submission.ErrTransition, submission.ErrUndecided,
@@ -49,13 +52,15 @@ func Status(err error) int {
 		errors.Is(err, submission.ErrIncomplete),
 		errors.Is(err, submission.ErrInvalid),
 		errors.Is(err, submission.ErrNotRequested),
+		errors.Is(err, notify.ErrInvalidContact),
 		errors.Is(err, draft.ErrInvalid),
 		errors.Is(err, draft.ErrTooManyAttachments):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, draft.ErrNotFound),
 		errors.Is(err, submission.ErrNotFound),
 		errors.Is(err, form.ErrNotFound),
-		errors.Is(err, form.ErrUnknownStep):
+		errors.Is(err, form.ErrUnknownStep),
+		errors.Is(err, notify.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, draft.ErrExpired):
 		return http.StatusGone

@@ -13,6 +13,7 @@ import (
 	"github.com/etjanst/etjanst/examples/httpserver"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/notify"
 	"github.com/etjanst/etjanst/submission"
 )
 
@@ -55,6 +56,8 @@ func TestStatus(t *testing.T) {
 		{"undecided", wrap(submission.ErrUndecided), http.StatusConflict},
 		{"no complement requested", wrap(submission.ErrNoComplementRequested), http.StatusConflict},
 		{"digest mismatch", wrap(submission.ErrDigestMismatch), http.StatusInternalServerError},
+		{"invalid contact", wrap(notify.ErrInvalidContact), http.StatusUnprocessableEntity},
+		{"inbox message not found", wrap(notify.ErrNotFound), http.StatusNotFound},
 		{"tampered", wrap(draft.ErrTampered), http.StatusInternalServerError},
 		{"unknown", errors.New("boom"), http.StatusInternalServerError},
 	}

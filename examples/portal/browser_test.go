@@ -395,8 +395,22 @@ func TestBrowserApplicantFlow(t *testing.T) {
 	head := b.eval(`fetch(document.getElementById("download").href).then(r => r.arrayBuffer()).then(b => String.fromCharCode(...new Uint8Array(b).slice(0, 8)))`)
 	require.Equal(t, "%PDF-1.7", head, "the kvittens is a PDF")
 
+	// The receipt notice in the inbox on Mina sidor, and by email in the
+	// development mailbox.
+	tp.deliver(t)
 	b.open("/mina-sidor")
 	require.Contains(t, b.text("main"), ref)
+	require.Contains(t, b.text("main"), "1 olästa")
+	b.checkA11y("mina sidor with a case and a message")
+	b.screenshot("mina-sidor-case")
+	b.click(`a[href^="/mina-sidor/meddelanden/"]`)
+	b.waitPath(`^/mina-sidor/meddelanden/`)
+	require.Contains(t, b.text("main"), ref)
+	b.checkA11y("message")
+	b.open("/mina-sidor/kontakt")
+	b.checkA11y("contact preferences")
+	b.open("/dev/mail")
+	b.checkA11y("development mailbox")
 
 	// A case officer acknowledges and asks for a complement; the applicant
 	// sees both on the case page and answers.

@@ -38,6 +38,10 @@ type config struct {
 	// KeyRing is the draft key ring spec (env ETJANST_KEYRING); empty means
 	// the ring generated and kept in the data directory.
 	KeyRing string
+	// notifyKey is the secret of the notify owner keys (env
+	// ETJANST_NOTIFY_KEY, base64); empty means the one in the data
+	// directory.
+	notifyKey string
 
 	SessionIdle time.Duration
 	SessionMax  time.Duration
@@ -103,7 +107,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		for _, e := range envVars {
 			fmt.Fprintf(stderr, "  %-28s %s\n", e[0], e[1])
 		}
-		fmt.Fprintln(stderr, "  ETJANST_BANKID_CERT_PASSWORD  password of -bankid-cert\n  ETJANST_OIDC_CLIENT_SECRET    client secret at -oidc-issuer\n  ETJANST_KEYRING               draft key ring \"pseudonym:B64;ID:B64\" (default: generated in -data)")
+		fmt.Fprintln(stderr, "  ETJANST_BANKID_CERT_PASSWORD  password of -bankid-cert\n  ETJANST_OIDC_CLIENT_SECRET    client secret at -oidc-issuer\n  ETJANST_KEYRING               draft key ring \"pseudonym:B64;ID:B64\" (default: generated in -data)\n  ETJANST_NOTIFY_KEY            secret of the notice owner keys, 32+ bytes base64 (default: generated in -data)")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -129,6 +133,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	c.BankIDPassword = getenv("ETJANST_BANKID_CERT_PASSWORD")
 	c.OIDCSecret = getenv("ETJANST_OIDC_CLIENT_SECRET")
 	c.KeyRing = getenv("ETJANST_KEYRING")
+	c.notifyKey = getenv("ETJANST_NOTIFY_KEY")
 	if c.TLSCert != "" {
 		c.Secure = true
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/examples/forms"
+	"github.com/etjanst/etjanst/examples/portal/internal/devmail"
 	"github.com/etjanst/etjanst/examples/portal/internal/web"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
@@ -29,7 +30,7 @@ import (
 	"github.com/etjanst/etjanst/identity/bankid/bankidtest"
 	"github.com/etjanst/etjanst/identity/oidc"
 	"github.com/etjanst/etjanst/minasidor"
-	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/notify"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -141,6 +142,8 @@ type portal struct {
 	forms   *form.Registry
 	drafts  *draft.Store
 	cases   *submission.Cases
+	relay   *notify.Relay
+	mailbox *devmail.Mailbox   // nil outside development
 	fake    *bankidtest.Server // nil unless -bankid fake
 	persons []web.DevPerson
 	login   string
@@ -214,7 +217,51 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	}
 	p.workers = append(p.workers, janitor.Run)
 
-	notifier := noticeLog(logger)
+	// Notices: the outbox is written in the transactions of submissions
+	// and case events; the relay delivers after commit to the in-app inbox
+	// and, in development, to the dev mailbox instead of email and SMS.
+	ownerSecret, err := secretFile(cfg.DataDir, "notify-key", "ETJANST_NOTIFY_KEY", cfg.notifyKey)
+	if err != nil {
+		return nil, err
+	}
+	ownerKey, err := notify.HMACOwnerKey(ownerSecret)
+	if err != nil {
+		return nil, fmt.Errorf("notify owner key: %w", err)
+	}
+	inbox, err := notify.NewInbox(db, ownerKey, &notify.InboxOptions{Now: now})
+	if err != nil {
+		return nil, err
+	}
+	contacts, err := notify.NewContacts(db, ownerKey, &notify.ContactsOptions{Now: now})
+	if err != nil {
+		return nil, err
+	}
+	senders := map[notify.Channel]notify.Sender{notify.ChannelInbox: inbox}
+	if cfg.BankID == "fake" && cfg.OIDCIssuer == "" {
+		p.mailbox = devmail.New(500)
+		senders[notify.ChannelEmail] = p.mailbox
+		senders[notify.ChannelSMS] = p.mailbox
+	}
+	channels := make([]notify.Channel, 0, len(senders))
+	for _, ch := range notify.Channels() {
+		if senders[ch] != nil {
+			channels = append(channels, ch)
+		}
+	}
+	outbox, err := notify.NewOutbox(&notify.OutboxOptions{Channels: channels, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	relay, err := notify.NewRelay(db, senders, contacts, &notify.RelayOptions{
+		Link: publicURL(cfg) + "/mina-sidor", Organisation: cfg.Organisation, Logger: logger, Now: now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("notify relay: %w", err)
+	}
+	p.relay = relay
+	p.workers = append(p.workers, relay.Run)
+	notifier := outboxNotifier{outbox: outbox}
+
 	pipe, err := submission.NewPipeline(db, p.drafts, &submission.Options{Notifier: notifier, Logger: logger, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("submission pipeline: %w", err)
@@ -227,9 +274,9 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	}
 	p.cases = cases
 
-	// Mina sidor: drafts and cases; messages come with the notify inbox,
-	// bookings from the municipality's booking systems (none here).
-	ms, err := minasidor.New(p.drafts, cases, nil, &minasidor.Options{Now: now, Logger: logger})
+	// Mina sidor: drafts, cases and the inbox; bookings would come from
+	// the municipality's booking systems (none here).
+	ms, err := minasidor.New(p.drafts, cases, inboxSource{inbox}, &minasidor.Options{Now: now, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("mina sidor: %w", err)
 	}
@@ -244,7 +291,8 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	opts := &web.Options{
 		Organisation: cfg.Organisation, Logger: logger, Secure: cfg.Secure, Now: now,
 		LoginsPerMinute: cfg.loginsPerMinute,
-		SessionIdle:     cfg.SessionIdle, SessionMax: cfg.SessionMax,
+		Contacts:        contactStore{contacts}, Inbox: inboxReader{inbox},
+		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 	}
 	var login identity.Provider
 	switch {
@@ -261,6 +309,9 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	if err != nil {
 		return nil, err
 	}
+	if p.mailbox != nil {
+		opts.Mailbox = p.mailbox
+	}
 	p.web, err = web.New(web.Deps{
 		Forms: p.forms, Drafts: p.drafts, Pipeline: pipe, Cases: cases, MinaSidor: ms,
 		Login: login, Representation: rep,
@@ -270,16 +321,6 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	}
 	p.handler = p.web
 	return p, nil
-}
-
-// noticeLog queues nothing yet: it records that a notice would be sent
-// (case ID and kind, never contents or personal data). The notify
-// package's outbox replaces it.
-func noticeLog(logger *slog.Logger) submission.Notifier {
-	return submission.NotifierFunc(func(ctx context.Context, _ storage.Tx, e submission.Event) error {
-		logger.Info("portal: notice", "kind", string(e.Kind), "case_id", e.CaseID)
-		return nil
-	})
 }
 
 // fakeBankID starts the in-process BankID fake and the development login
@@ -374,10 +415,7 @@ func realBankID(cfg config, logger *slog.Logger, opts *web.Options) (identity.Pr
 // oidcProvider logs in through an OpenID Connect provider (an identity
 // broker for BankID, Freja eID+ and eIDAS).
 func oidcProvider(ctx context.Context, cfg config, logger *slog.Logger) (identity.Provider, error) {
-	base := strings.TrimSuffix(cfg.PublicURL, "/")
-	if base == "" {
-		base = "http://" + displayAddr(cfg.Addr)
-	}
+	base := publicURL(cfg)
 	rp, err := oidc.New(ctx, oidc.Config{
 		Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCSecret,
 		RedirectURL: base + "/login/callback",
@@ -387,6 +425,62 @@ func oidcProvider(ctx context.Context, cfg config, logger *slog.Logger) (identit
 		return nil, err
 	}
 	return rp.Provider(), nil
+}
+
+// publicURL is the portal's base URL for links in notices and redirect
+// URIs: -public-url, else http://ADDR.
+func publicURL(cfg config) string {
+	if cfg.PublicURL != "" {
+		return strings.TrimSuffix(cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + displayAddr(cfg.Addr)
+}
+
+// secretFile returns a 32-byte secret: from the environment variable env
+// (base64), or from the file name in dir, generated on first start and
+// readable by the owner only. Losing it orphans what it keys.
+func secretFile(dir, name, env, value string) ([]byte, error) {
+	if value != "" {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
+		if err != nil || len(b) < 32 {
+			return nil, fmt.Errorf("%s: want at least 32 bytes in standard base64", env)
+		}
+		return b, nil
+	}
+	path := filepath.Join(dir, name)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		secret := make([]byte, 32)
+		_, _ = rand.Read(secret)
+		data = []byte(base64.StdEncoding.EncodeToString(secret) + "\n")
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := f.Write(data); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return secret, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s is readable by others (mode %v): chmod 600 it", path, st.Mode().Perm())
+	}
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(b) < 32 {
+		return nil, fmt.Errorf("%s: want at least 32 bytes in standard base64", path)
+	}
+	return b, nil
 }
 
 // keyRing returns the draft key ring: ETJANST_KEYRING, or the ring kept in

@@ -17,6 +17,8 @@ type minaSidorData struct {
 	Unread      int
 	Bookings    []bookingRow
 	Unavailable bool
+	// Readable: messages open on a page of their own (Options.Inbox).
+	Readable bool
 }
 
 type draftRow struct {
@@ -38,6 +40,7 @@ type caseRow struct {
 }
 
 type messageRow struct {
+	ID      string
 	Subject string
 	Body    string
 	CaseRef string
@@ -66,7 +69,7 @@ func (s *Server) minaSidor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stamp := func(t time.Time) string { return t.In(s.loc).Format("2006-01-02 15:04") }
-	d := minaSidorData{Unread: ov.Unread, Unavailable: len(ov.Unavailable) > 0}
+	d := minaSidorData{Unread: ov.Unread, Unavailable: len(ov.Unavailable) > 0, Readable: s.opts.Inbox != nil}
 	for _, x := range ov.Drafts {
 		d.Drafts = append(d.Drafts, draftRow{
 			ID: x.ID, Title: x.Title.In(lang), Progress: x.Progress, Files: x.Attachments,
@@ -88,7 +91,7 @@ func (s *Server) minaSidor(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range ov.Messages {
 		d.Messages = append(d.Messages, messageRow{
-			Subject: m.Subject.In(lang), Body: m.Body.In(lang), CaseRef: m.CaseRef, At: stamp(m.At), Read: m.Read,
+			ID: m.ID, Subject: m.Subject.In(lang), Body: m.Body.In(lang), CaseRef: m.CaseRef, At: stamp(m.At), Read: m.Read,
 		})
 	}
 	for _, b := range ov.Bookings {
@@ -99,6 +102,33 @@ func (s *Server) minaSidor(w http.ResponseWriter, r *http.Request) {
 		d.Bookings = append(d.Bookings, bookingRow{Title: b.Title.In(lang), Place: b.Place, When: when})
 	}
 	s.render(w, r, http.StatusOK, "minasidor", s.newPage(r, text("mina.title", lang), d))
+}
+
+type messageData struct {
+	Title   string
+	Body    string
+	CaseRef string
+	At      string
+}
+
+// messagePage shows one in-app message and marks it read.
+func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
+	who := s.requireLogin(w, r)
+	if who == nil {
+		return
+	}
+	if s.opts.Inbox == nil {
+		s.notFound(w, r)
+		return
+	}
+	m, err := s.opts.Inbox.Message(r.Context(), *who, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := rc(r).lang
+	d := messageData{Title: m.Title.In(lang), Body: m.Body.In(lang), CaseRef: m.CaseRef, At: m.At.In(s.loc).Format("2006-01-02 15:04")}
+	s.render(w, r, http.StatusOK, "message", s.newPage(r, d.Title, d))
 }
 
 type contactData struct {

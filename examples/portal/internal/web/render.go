@@ -62,6 +62,7 @@ var funcs = template.FuncMap{
 	"field": func(p *page, f *fieldView) fieldCtx { return fieldCtx{P: p, F: f} },
 	"join":  func(xs []string) string { return strings.Join(xs, ", ") },
 	"pnr":   formatPnr,
+	"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 	"cases": func(p *page, rows []caseRow) casesCtx { return casesCtx{P: p, Rows: rows} },
 }
 

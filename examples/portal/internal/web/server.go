@@ -66,6 +66,21 @@ type Contacts interface {
 	SetContact(ctx context.Context, person identity.Subject, c Contact) error
 }
 
+// Inbox opens one of the applicant's in-app messages (and marks it read).
+type Inbox interface {
+	// Message returns the message id of who, or an error wrapping a
+	// not-found sentinel for anyone else's.
+	Message(ctx context.Context, who identity.Principal, id string) (InboxMessage, error)
+}
+
+// InboxMessage is one in-app message as the message page shows it.
+type InboxMessage struct {
+	Title   form.Text
+	Body    form.Text
+	CaseRef string
+	At      time.Time
+}
+
 // Contact holds an applicant's contact preferences.
 type Contact struct {
 	Email string
@@ -116,6 +131,9 @@ type Options struct {
 	Dev *DevLogin
 	// Contacts stores contact preferences; nil hides the page.
 	Contacts Contacts
+	// Inbox opens in-app messages listed on Mina sidor; nil shows the
+	// list only.
+	Inbox Inbox
 	// Mailbox, when set, is served at /dev/mail: the development mailbox
 	// where notification emails are delivered.
 	Mailbox http.Handler
@@ -235,6 +253,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /arenden/{id}/komplettering", s.post(s.caseComplement))
 	mux.HandleFunc("GET /arenden/{id}/kvitto", s.receiptPage)
 	mux.HandleFunc("GET /arenden/{id}/kvittens.pdf", s.receiptPDF)
+	mux.HandleFunc("GET /mina-sidor/meddelanden/{id}", s.messagePage)
 	mux.HandleFunc("GET /mina-sidor/kontakt", s.contactPage)
 	mux.HandleFunc("POST /mina-sidor/kontakt", s.post(s.contactSave))
 	if s.opts.Mailbox != nil {
