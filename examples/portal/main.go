@@ -543,4 +543,7 @@ func (p *portal) printBanner(w io.Writer, url string) {
 		}
 	}
 	fmt.Fprintf(w, "e-services: %s\n", strings.Join(forms.IDs(), ", "))
+	if p.mailbox != nil {
+		fmt.Fprintf(w, "email and SMS go to the development mailbox: %s/dev/mail\n", strings.TrimSuffix(url, "/"))
+	}
 }
