@@ -35,6 +35,15 @@ type config struct {
 	OIDCClientID string
 	OIDCSecret   string // env ETJANST_OIDC_CLIENT_SECRET
 
+	// SMTP sends email notices through the municipality's mail server
+	// when SMTPAddr is set; otherwise development delivers them to the dev
+	// mailbox and production sends no email.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUser     string
+	SMTPPassword string // env ETJANST_SMTP_PASSWORD
+	SMTPSecurity string // "starttls" (default), "tls" or "none"
+
 	// KeyRing is the draft key ring spec (env ETJANST_KEYRING); empty means
 	// the ring generated and kept in the data directory.
 	KeyRing string
@@ -70,6 +79,10 @@ var envVars = [][2]string{
 	{"ETJANST_BANKID_CA", "-bankid-ca"},
 	{"ETJANST_OIDC_ISSUER", "-oidc-issuer"},
 	{"ETJANST_OIDC_CLIENT_ID", "-oidc-client-id"},
+	{"ETJANST_SMTP_ADDR", "-smtp-addr"},
+	{"ETJANST_SMTP_FROM", "-smtp-from"},
+	{"ETJANST_SMTP_USER", "-smtp-user"},
+	{"ETJANST_SMTP_SECURITY", "-smtp-security"},
 	{"ETJANST_SESSION_IDLE", "-session-idle"},
 	{"ETJANST_SESSION_MAX", "-session-max"},
 }
@@ -98,6 +111,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.BankIDCA, "bankid-ca", env("ETJANST_BANKID_CA", ""), "BankID CA certificate (PEM) for -bankid test|production")
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("ETJANST_OIDC_ISSUER", ""), "log in through this OpenID Connect provider instead of BankID; secret in ETJANST_OIDC_CLIENT_SECRET")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("ETJANST_OIDC_CLIENT_ID", ""), "client ID at -oidc-issuer")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("ETJANST_SMTP_ADDR", ""), "send email notices through this SMTP server (host:port); password in ETJANST_SMTP_PASSWORD")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("ETJANST_SMTP_FROM", ""), "sender of email notices, e.g. \"Exempelkommunen <noreply@kommun.example>\"")
+	fs.StringVar(&c.SMTPUser, "smtp-user", env("ETJANST_SMTP_USER", ""), "SMTP user name (AUTH PLAIN over TLS)")
+	fs.StringVar(&c.SMTPSecurity, "smtp-security", env("ETJANST_SMTP_SECURITY", "starttls"), "starttls (port 587), tls (port 465) or none (a relay on the same host)")
 	idle := fs.String("session-idle", env("ETJANST_SESSION_IDLE", "30m"), "end sessions after this long without requests")
 	maxAge := fs.String("session-max", env("ETJANST_SESSION_MAX", "8h"), "end sessions this long after login")
 	fs.Usage = func() {
@@ -107,7 +124,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		for _, e := range envVars {
 			fmt.Fprintf(stderr, "  %-28s %s\n", e[0], e[1])
 		}
-		fmt.Fprintln(stderr, "  ETJANST_BANKID_CERT_PASSWORD  password of -bankid-cert\n  ETJANST_OIDC_CLIENT_SECRET    client secret at -oidc-issuer\n  ETJANST_KEYRING               draft key ring \"pseudonym:B64;ID:B64\" (default: generated in -data)\n  ETJANST_NOTIFY_KEY            secret of the notice owner keys, 32+ bytes base64 (default: generated in -data)")
+		fmt.Fprintln(stderr, "  ETJANST_BANKID_CERT_PASSWORD  password of -bankid-cert\n  ETJANST_OIDC_CLIENT_SECRET    client secret at -oidc-issuer\n  ETJANST_SMTP_PASSWORD         password of -smtp-user\n  ETJANST_KEYRING               draft key ring \"pseudonym:B64;ID:B64\" (default: generated in -data)\n  ETJANST_NOTIFY_KEY            secret of the notice owner keys, 32+ bytes base64 (default: generated in -data)")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -133,6 +150,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	c.BankIDPassword = getenv("ETJANST_BANKID_CERT_PASSWORD")
 	c.OIDCSecret = getenv("ETJANST_OIDC_CLIENT_SECRET")
 	c.KeyRing = getenv("ETJANST_KEYRING")
+	c.SMTPPassword = getenv("ETJANST_SMTP_PASSWORD")
 	c.notifyKey = getenv("ETJANST_NOTIFY_KEY")
 	if c.TLSCert != "" {
 		c.Secure = true
@@ -148,6 +166,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		}
 	default:
 		return config{}, fmt.Errorf("-bankid: want fake, test or production, not %q", c.BankID)
+	}
+	if c.SMTPAddr != "" && c.SMTPFrom == "" {
+		return config{}, errors.New("-smtp-addr needs -smtp-from")
+	}
+	switch c.SMTPSecurity {
+	case "starttls", "tls", "none":
+	default:
+		return config{}, fmt.Errorf("-smtp-security: want starttls, tls or none, not %q", c.SMTPSecurity)
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return config{}, errors.New("-oidc-issuer needs -oidc-client-id")

@@ -7,7 +7,10 @@
 // generated draft key ring beside it, mode 0600), publishes the three
 // example e-services of examples/forms, runs the BankID fake in-process and
 // prints its URL and the test logins. The login page offers Skatteverket
-// test persons; "Simulera skanning" plays the BankID app.
+// test persons; "Simulera skanning" plays the BankID app. Notices (receipt,
+// acknowledgement, messages, complement requests, decisions) go through the
+// notify outbox to the in-app inbox on Mina sidor and, in development,
+// to the development mailbox at /dev/mail instead of email and SMS.
 //
 // Flags, each defaulting to an environment variable (portal -h lists them),
 // switch to real services:
@@ -23,8 +26,12 @@
 //	                                and -bankid-ca (BankID's CA, PEM)
 //	-oidc-issuer, -oidc-client-id   log in through an OpenID Connect broker
 //	                                (secret in ETJANST_OIDC_CLIENT_SECRET)
+//	-smtp-addr, -smtp-from          send email notices by SMTP (-smtp-user,
+//	                                ETJANST_SMTP_PASSWORD, -smtp-security
+//	                                starttls|tls|none)
 //	ETJANST_KEYRING                 the draft key ring from a secret store
 //	                                instead of the data directory
+//	ETJANST_NOTIFY_KEY              the secret of the notice owner keys
 //
 // Secrets are read from the environment only, never from flags.
 //

@@ -31,6 +31,7 @@ import (
 	"github.com/etjanst/etjanst/identity/oidc"
 	"github.com/etjanst/etjanst/minasidor"
 	"github.com/etjanst/etjanst/notify"
+	"github.com/etjanst/etjanst/notify/email"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -136,19 +137,20 @@ func displayAddr(a string) string {
 
 // portal is the wired application.
 type portal struct {
-	handler http.Handler
-	web     *web.Server
-	db      *sqlitestore.DB
-	forms   *form.Registry
-	drafts  *draft.Store
-	cases   *submission.Cases
-	relay   *notify.Relay
-	mailbox *devmail.Mailbox   // nil outside development
-	fake    *bankidtest.Server // nil unless -bankid fake
-	persons []web.DevPerson
-	login   string
-	workers []func(context.Context) error
-	closers []func()
+	handler  http.Handler
+	web      *web.Server
+	db       *sqlitestore.DB
+	forms    *form.Registry
+	drafts   *draft.Store
+	cases    *submission.Cases
+	relay    *notify.Relay
+	mailbox  *devmail.Mailbox   // nil outside development
+	fake     *bankidtest.Server // nil unless -bankid fake
+	persons  []web.DevPerson
+	login    string
+	emailVia string
+	workers  []func(context.Context) error
+	closers  []func()
 }
 
 // Close releases everything build opened, in reverse order.
@@ -241,6 +243,24 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 		p.mailbox = devmail.New(500)
 		senders[notify.ChannelEmail] = p.mailbox
 		senders[notify.ChannelSMS] = p.mailbox
+	}
+	if cfg.SMTPAddr != "" {
+		sec := map[string]email.Security{"starttls": email.SecurityStartTLS, "tls": email.SecurityImplicitTLS, "none": email.SecurityNone}[cfg.SMTPSecurity]
+		smtp, err := email.New(cfg.SMTPAddr, cfg.SMTPFrom, &email.Options{
+			Security: sec, Username: cfg.SMTPUser, Password: cfg.SMTPPassword, Now: now,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("smtp: %w", err)
+		}
+		senders[notify.ChannelEmail] = smtp
+	}
+	switch {
+	case cfg.SMTPAddr != "":
+		p.emailVia = "SMTP " + cfg.SMTPAddr
+	case p.mailbox != nil:
+		p.emailVia = "development mailbox"
+	default:
+		p.emailVia = "none (set -smtp-addr); notices reach the inbox on Mina sidor"
 	}
 	channels := make([]notify.Channel, 0, len(senders))
 	for _, ch := range notify.Channels() {
@@ -532,6 +552,7 @@ func keyRing(cfg config) (*draft.KeyRing, error) {
 func (p *portal) printBanner(w io.Writer, url string) {
 	fmt.Fprintf(w, "etjanst portal: %s/\n", strings.TrimSuffix(url, "/"))
 	fmt.Fprintf(w, "login: %s\n", p.login)
+	fmt.Fprintf(w, "email: %s\n", p.emailVia)
 	if len(p.persons) > 0 {
 		fmt.Fprintln(w, "test logins (pick one on the login page, then press \"Simulera skanning\"):")
 		for _, tp := range p.persons {
@@ -544,6 +565,6 @@ func (p *portal) printBanner(w io.Writer, url string) {
 	}
 	fmt.Fprintf(w, "e-services: %s\n", strings.Join(forms.IDs(), ", "))
 	if p.mailbox != nil {
-		fmt.Fprintf(w, "email and SMS go to the development mailbox: %s/dev/mail\n", strings.TrimSuffix(url, "/"))
+		fmt.Fprintf(w, "development mailbox (what email and SMS would carry): %s/dev/mail\n", strings.TrimSuffix(url, "/"))
 	}
 }
