@@ -27,8 +27,8 @@ type RelayOptions struct {
 	// SendTimeout of the lease is left, and releases the rest. Defaults
 	// to 2 minutes; must exceed SendTimeout.
 	Lease time.Duration
-	// SendTimeout bounds one Sender call, the Directory lookup before it
-	// and the acknowledgement after it. Defaults to 30 seconds.
+	// SendTimeout bounds one Sender call with the Directory lookup
+	// before it. Defaults to 30 seconds.
 	SendTimeout time.Duration
 	// PollInterval is how long Run waits when there was nothing to do.
 	// Wake cuts the wait short. Defaults to 1 second.
@@ -297,18 +297,23 @@ func (r *Relay) release(ctx context.Context, rows []*storage.OutboxRow) (int, er
 // deliver sends one claimed row and settles it.
 func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) {
 	// The send and its settlement run to completion even when ctx ends
-	// (graceful shutdown); SendTimeout bounds them.
-	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.SendTimeout)
+	// (graceful shutdown). SendTimeout bounds the lookup and the send;
+	// the settlement (one short write, bounded by the driver's lock
+	// timeout) gets no deadline of its own: an interrupted settlement
+	// only causes a resend, and a cancellable ctx costs a goroutine per
+	// statement in the SQLite driver.
+	settle := context.WithoutCancel(ctx)
+	c, cancel := context.WithTimeout(settle, r.opts.SendTimeout)
 	defer cancel()
 	ch := Channel(row.Channel)
 	msg, err := decodeRow(row)
 	if err != nil {
-		r.dead(c, row, fmt.Errorf("%s: %w", ch, err), st)
+		r.dead(settle, row, fmt.Errorf("%s: %w", ch, err), st)
 		return
 	}
 	sender, ok := r.senders[ch]
 	if !ok {
-		r.dead(c, row, fmt.Errorf("%s: no sender for channel", ch), st)
+		r.dead(settle, row, fmt.Errorf("%s: no sender for channel", ch), st)
 		return
 	}
 	d := Delivery{
@@ -324,7 +329,7 @@ func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) 
 		for _, lang := range Langs() {
 			rd, err := r.templates.Render(ch, lang, msg, pub)
 			if err != nil {
-				r.dead(c, row, fmt.Errorf("%s: render: %w", ch, err), st)
+				r.dead(settle, row, fmt.Errorf("%s: render: %w", ch, err), st)
 				return
 			}
 			if lang == English {
@@ -338,11 +343,11 @@ func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) 
 	} else {
 		contact, err := r.dir.Lookup(c, msg.Recipient)
 		if err != nil {
-			r.fail(c, row, fmt.Errorf("%s: directory: %w", ch, err), st)
+			r.fail(settle, row, fmt.Errorf("%s: directory: %w", ch, err), st)
 			return
 		}
 		if !contact.Wants(ch) {
-			r.ack(c, row, st, false)
+			r.ack(settle, row, st, false)
 			return
 		}
 		d.Address = contact.Address(ch)
@@ -355,16 +360,16 @@ func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) 
 		msg.Data = nil // never reaches email or SMS
 		rd, err := r.templates.Render(ch, d.Lang, msg, pub)
 		if err != nil {
-			r.dead(c, row, fmt.Errorf("%s: render: %w", ch, err), st)
+			r.dead(settle, row, fmt.Errorf("%s: render: %w", ch, err), st)
 			return
 		}
 		d.Subject, d.Text, d.HTML = rd.Subject, rd.Text, rd.HTML
 	}
 	if err := sender.Send(c, d); err != nil {
-		r.fail(c, row, fmt.Errorf("%s: %w", ch, err), st)
+		r.fail(settle, row, fmt.Errorf("%s: %w", ch, err), st)
 		return
 	}
-	r.ack(c, row, st, true)
+	r.ack(settle, row, st, true)
 }
 
 func (r *Relay) ack(ctx context.Context, row *storage.OutboxRow, st *Stats, sent bool) {
