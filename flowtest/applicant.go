@@ -16,6 +16,7 @@ import (
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/identity/bankid"
+	"github.com/etjanst/etjanst/notify"
 	"github.com/etjanst/etjanst/submission"
 )
 
@@ -471,6 +472,23 @@ func (a *Applicant) Case(caseID string) *submission.Case {
 	c, err := a.env.Cases.Get(a.ctx(), a.principal(), caseID)
 	require.NoError(a.t, err, "flowtest: %s: case %s", a.name(), caseID)
 	return c
+}
+
+// SetContact stores how the applicant wants to be notified (email, mobile
+// number, language, channels), as the contact page of Mina sidor does.
+func (a *Applicant) SetContact(c notify.Contact) *Applicant {
+	a.t.Helper()
+	require.NoError(a.t, a.env.Contacts.Set(a.ctx(), a.subject, c), "flowtest: %s: set contact", a.name())
+	return a
+}
+
+// Inbox returns the applicant's in-app messages on Mina sidor, newest
+// first (call Env.Deliver first).
+func (a *Applicant) Inbox() []*notify.InboxMessage {
+	a.t.Helper()
+	list, err := a.env.Inbox.List(a.ctx(), a.principal(), 0)
+	require.NoError(a.t, err, "flowtest: %s: inbox", a.name())
+	return list
 }
 
 // FillSample answers every visible step of the current draft, in order,

@@ -19,8 +19,11 @@
 // (by default the three of examples/forms), a draft store with a fresh key
 // ring, the submission pipeline and case handling, the BankID fake
 // (bankidtest) with a real client over mutual TLS, a StaticRepresentation
-// (Env.Grant) and a recorder of the notices queued (Env.Notices). Every
-// component runs on Env.Clock, which moves only when the test says so.
+// (Env.Grant), and the notify pipeline: case events are recorded
+// (Env.Notices) and queued as notices, which Env.Deliver hands to the
+// in-app inbox (Applicant.Inbox) and to a recording sender for email and
+// SMS (Env.Sent). Every component runs on Env.Clock, which moves only when
+// the test says so.
 //
 // An Applicant logs in through the fake (Login: the BankID order, the QR
 // scan and the collect, as in production), may act for an organisation

@@ -18,6 +18,8 @@ import (
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/identity/bankid"
 	"github.com/etjanst/etjanst/identity/bankid/bankidtest"
+	"github.com/etjanst/etjanst/notify"
+	"github.com/etjanst/etjanst/notify/notifytest"
 	"github.com/etjanst/etjanst/storage"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
@@ -74,8 +76,17 @@ type Env struct {
 	// Representation decides mandates; see Grant.
 	Representation *identity.StaticRepresentation
 	// Notices records every case event the library queued for
-	// notification.
+	// notification, and queues the notices in the outbox.
 	Notices *Notices
+	// Outbox, Relay, Inbox and Contacts are the notify pipeline: notices
+	// are queued in the case transactions and delivered by Deliver to the
+	// in-app inbox, and to Sent for email and SMS.
+	Outbox   *notify.Outbox
+	Relay    *notify.Relay
+	Inbox    *notify.Inbox
+	Contacts *notify.Contacts
+	// Sent records the email and SMS deliveries.
+	Sent *notifytest.Recorder
 }
 
 // New starts an environment for t and closes it when t ends. It fails t
@@ -93,7 +104,7 @@ func New(t testing.TB, opts *Options) *Env {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx := context.Background()
-	e := &Env{Clock: NewClock(o.Start), Notices: &Notices{}}
+	e := &Env{Clock: NewClock(o.Start), Sent: notifytest.NewRecorder()}
 	now := e.Clock.Now
 
 	db, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "etjanst.db"), &sqlitestore.Options{
@@ -111,6 +122,20 @@ func New(t testing.TB, opts *Options) *Env {
 	for _, f := range o.Forms {
 		require.NoError(t, e.Forms.Register(f), "flowtest: register form %s", f.ID)
 	}
+
+	ownerKey, err := notify.HMACOwnerKey([]byte("flowtest-notify-owner-key-secret-32"))
+	require.NoError(t, err)
+	e.Inbox, err = notify.NewInbox(db, ownerKey, &notify.InboxOptions{Now: now})
+	require.NoError(t, err)
+	e.Contacts, err = notify.NewContacts(db, ownerKey, &notify.ContactsOptions{Now: now})
+	require.NoError(t, err)
+	e.Outbox, err = notify.NewOutbox(&notify.OutboxOptions{Now: now})
+	require.NoError(t, err)
+	e.Relay, err = notify.NewRelay(db, map[notify.Channel]notify.Sender{
+		notify.ChannelInbox: e.Inbox, notify.ChannelEmail: e.Sent, notify.ChannelSMS: e.Sent,
+	}, e.Contacts, &notify.RelayOptions{Now: now, Logger: o.Logger, Link: "https://e-tjanster.kommun.example/mina-sidor"})
+	require.NoError(t, err)
+	e.Notices = &Notices{outbox: e.Outbox}
 
 	key, err := draft.GenerateKey("flowtest")
 	require.NoError(t, err)
@@ -166,6 +191,28 @@ func (e *Env) Grant(t testing.TB, pnr, orgnr, name string, permissions ...string
 	}), "flowtest: grant")
 }
 
+// Deliver runs the notice relay until the outbox is empty, as an
+// application's background worker would, and returns what it did.
+func (e *Env) Deliver(t testing.TB) notify.Stats {
+	t.Helper()
+	var total notify.Stats
+	for range 100 {
+		st, err := e.Relay.RunOnce(context.Background())
+		require.NoError(t, err, "flowtest: deliver notices")
+		total.Claimed += st.Claimed
+		total.Sent += st.Sent
+		total.Skipped += st.Skipped
+		total.Retried += st.Retried
+		total.Dead += st.Dead
+		total.Released += st.Released
+		if st.Claimed == 0 {
+			return total
+		}
+	}
+	t.Fatal("flowtest: the outbox does not drain")
+	return total
+}
+
 // Verify fails t unless the registered case is untouched: its record,
 // documents and attachments match their digests.
 func (e *Env) Verify(t testing.TB, caseID string) {
@@ -204,22 +251,50 @@ func (c *Clock) Set(t time.Time) {
 	c.now = t
 }
 
-// Notices records the case events the library queues for notification
-// (receipts, new-case notices, messages). Events are recorded when queued,
-// inside the registering transaction. It is safe for concurrent use.
+// Notices is the submission.Notifier of an Env: it records the case events
+// (receipts, acknowledgements, messages, ...) when they are queued, inside
+// the transaction that records them, and queues the applicant's notice in
+// the notify outbox. It is safe for concurrent use.
 type Notices struct {
+	outbox *notify.Outbox
 	mu     sync.Mutex
 	events []submission.Event
 }
 
 var _ submission.Notifier = (*Notices)(nil)
 
+// noticeKinds maps case events to the applicant's notices. Events for
+// officers (replied, complemented) have no officer directory here.
+var noticeKinds = map[submission.EventKind]notify.Kind{
+	submission.EventSubmitted:           notify.KindReceipt,
+	submission.EventAcknowledged:        notify.KindCaseReceived,
+	submission.EventMessage:             notify.KindNewMessage,
+	submission.EventComplementRequested: notify.KindComplementRequested,
+	submission.EventComplemented:        notify.KindComplemented,
+	submission.EventClosed:              notify.KindDecision,
+}
+
 // Notify implements submission.Notifier.
-func (n *Notices) Notify(_ context.Context, _ storage.Tx, ev submission.Event) error {
+func (n *Notices) Notify(ctx context.Context, tx storage.Tx, ev submission.Event) error {
 	n.mu.Lock()
-	defer n.mu.Unlock()
 	n.events = append(n.events, ev)
-	return nil
+	n.mu.Unlock()
+	kind, ok := noticeKinds[ev.Kind]
+	if !ok || n.outbox == nil || ev.Applicant.IsZero() {
+		return nil
+	}
+	data := map[string]string{notify.DataService: ev.Title.SV}
+	if ev.Text != "" {
+		data[notify.DataText] = ev.Text
+	}
+	if !ev.Due.IsZero() {
+		data[notify.DataDue] = ev.Due.Format("2006-01-02")
+	}
+	_, err := n.outbox.EnqueueTx(ctx, tx, notify.Message{
+		Kind: kind, Recipient: ev.Applicant, CaseRef: ev.Reference, Data: data,
+		DedupeKey: fmt.Sprintf("%s/%s/%d", ev.Kind, ev.CaseID, ev.At.UnixNano()),
+	})
+	return err
 }
 
 // Events returns the recorded events in order, optionally only those of

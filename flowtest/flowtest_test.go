@@ -16,6 +16,7 @@ import (
 	"github.com/etjanst/etjanst/flowtest"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/notify"
 	"github.com/etjanst/etjanst/submission"
 )
 
@@ -265,4 +266,25 @@ func ExampleApplicant_Resume() {
 	// Output:
 	// true
 	// Uppsala Kåbo 1:23
+}
+
+func TestNoticesAreDelivered(t *testing.T) {
+	t.Parallel()
+	env := flowtest.New(t, nil)
+	a := env.Applicant(t, pnrA).Login().SetContact(notify.Contact{Email: "astrid@example.se", Channels: []notify.Channel{notify.ChannelEmail}})
+	r := a.Start(forms.Parkeringstillstand).FillSample().Submit()
+	st := env.Deliver(t)
+	require.Positive(t, st.Sent)
+	require.Zero(t, st.Dead)
+
+	inbox := a.Inbox()
+	require.Len(t, inbox, 1)
+	require.Equal(t, r.Reference, inbox[0].CaseRef)
+	sent := env.Sent.Deliveries()
+	require.Len(t, sent, 1, "email only: no SMS was chosen")
+	require.Equal(t, notify.ChannelEmail, sent[0].Channel)
+	require.Equal(t, "astrid@example.se", sent[0].Address)
+	require.Contains(t, sent[0].Text, r.Reference)
+	require.NotContains(t, sent[0].Text, "parkeringstillstånd", "email never names the e-service")
+	require.Empty(t, env.Applicant(t, pnrB).Login().Inbox(), "nobody else's")
 }
