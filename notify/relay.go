@@ -99,8 +99,10 @@ const (
 // NewRelay returns a relay over db that sends each channel's rows through
 // senders[channel]. dir resolves addresses and preferences for email and
 // SMS; it may be nil only when there is no email or SMS sender. A row for a
-// channel without a sender is dead-lettered ("no sender"), so that it stays
-// visible and can be requeued once one is configured.
+// channel the recipient chose but that has no sender is dead-lettered ("no
+// sender for channel"), so that it stays visible and can be requeued once
+// one is configured; queue only the channels you have senders for
+// (OutboxOptions.Channels) to avoid that.
 //
 // Errors: nil db, a nil sender, a missing dir, invalid options.
 func NewRelay(db storage.Driver, senders map[Channel]Sender, dir Directory, opts *RelayOptions) (*Relay, error) {
@@ -312,7 +314,7 @@ func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) 
 		return
 	}
 	sender, ok := r.senders[ch]
-	if !ok {
+	if !ok && (ch == ChannelInbox || r.dir == nil) {
 		r.dead(settle, row, fmt.Errorf("%s: no sender for channel", ch), st)
 		return
 	}
@@ -348,6 +350,10 @@ func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) 
 		}
 		if !contact.Wants(ch) {
 			r.ack(settle, row, st, false)
+			return
+		}
+		if !ok {
+			r.dead(settle, row, fmt.Errorf("%s: no sender for channel", ch), st)
 			return
 		}
 		d.Address = contact.Address(ch)

@@ -284,18 +284,27 @@ func TestTooManyAttemptsAreDeadLettered(t *testing.T) {
 
 func TestRowWithoutSenderIsDeadLettered(t *testing.T) {
 	b := setup(t)
+	// anna chose email and SMS; bo chose nothing. Only the inbox and SMS
+	// have senders.
 	b.wantsAll(b.anna, "anna@example.se")
-	r, err := notify.NewRelay(b.db, map[notify.Channel]notify.Sender{notify.ChannelInbox: b.inbox}, b.contacts,
+	r, err := notify.NewRelay(b.db, map[notify.Channel]notify.Sender{notify.ChannelInbox: b.inbox, notify.ChannelSMS: b.sms}, b.contacts,
 		&notify.RelayOptions{Now: b.clock.Now, Logger: quietLog})
 	require.NoError(t, err)
-	b.enqueue(receipt(b.anna, "KS 2030/0009"))
-	require.Equal(t, notify.Stats{Claimed: 3, Sent: 1, Dead: 2}, runOnce(t, r))
+	b.enqueue(receipt(b.anna, "KS 2030/0009"), receipt(b.bo, "KS 2030/0010"))
+	require.Equal(t, notify.Stats{Claimed: 6, Sent: 3, Skipped: 2, Dead: 1}, runOnce(t, r))
 	dead, err := r.DeadLetters(b.ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, dead, 2)
-	for _, d := range dead {
-		require.Contains(t, d.Reason, "no sender for channel")
-	}
+	require.Len(t, dead, 1)
+	require.Equal(t, notify.ChannelEmail, dead[0].Channel)
+	require.Equal(t, b.anna, dead[0].Recipient)
+	require.Contains(t, dead[0].Reason, "no sender for channel")
+
+	// Without a directory, email and SMS rows cannot even be checked.
+	r, err = notify.NewRelay(b.db, map[notify.Channel]notify.Sender{notify.ChannelInbox: b.inbox}, nil,
+		&notify.RelayOptions{Now: b.clock.Now, Logger: quietLog})
+	require.NoError(t, err)
+	b.enqueue(receipt(b.bo, "KS 2030/0011"))
+	require.Equal(t, notify.Stats{Claimed: 3, Sent: 1, Dead: 2}, runOnce(t, r))
 }
 
 func TestDirectoryFailureIsRetried(t *testing.T) {
