@@ -30,7 +30,16 @@
 // (ActFor), starts a form (Start), answers steps (Fill, FillSample, FillAll),
 // saves (Save), resumes (Resume, Open), attaches files (Attach; PDF, PNG
 // and JPEG make acceptable content) and submits (Submit). Each has a Try
-// variant returning the error instead, for tests of what must fail.
+// variant returning the error instead, for tests of what must fail. On a
+// registered case the applicant replies (Reply) and answers complement
+// requests (Complement).
+//
+// An Officer (Env.Officer, with roles scoped to e-services) works the desk:
+// the inbox of an e-service, reading a case with its secrecy flags,
+// acknowledging, messages, complement requests and closing, and the review
+// of disclosure requests (Env.RequestDisclosure, anonymous): per-item
+// decisions (Decide, DecideAll) and the masked release (Release,
+// Env.Outcome).
 //
 // # Access control
 //
