@@ -108,16 +108,16 @@ func ExampleTemplates_Render() {
 
 // A relay runs until its context ends; Wake after a commit sends at once.
 func ExampleRelay_Run() {
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
 	dir, _ := os.MkdirTemp("", "notify-example")
 	defer os.RemoveAll(dir)
-	db, err := sqlitestore.Open(ctx, filepath.Join(dir, "etjanst.db"), &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
+	db, err := sqlitestore.Open(context.Background(), filepath.Join(dir, "etjanst.db"), &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
 	relay, _ := notify.NewRelay(db, map[notify.Channel]notify.Sender{notify.ChannelInbox: notifytest.NewRecorder()}, nil, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
 	err = relay.Run(ctx) // blocks; run it in its own goroutine in a server
 	fmt.Println(err)
 	// Output: context deadline exceeded
