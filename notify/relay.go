@@ -507,3 +507,21 @@ func (r *Relay) Requeue(ctx context.Context, id string) error {
 	r.Wake()
 	return nil
 }
+
+// PurgeSent deletes up to storage.MaxLimit acknowledged rows sent more than
+// olderThan ago and returns how many it deleted; call it from a daily job.
+// A purged event's dedupe key may be queued again, so keep olderThan longer
+// than any retry of the business operation that queues it (days, not
+// minutes).
+//
+// Errors: olderThan not positive; storage errors, wrapped.
+func (r *Relay) PurgeSent(ctx context.Context, olderThan time.Duration) (int, error) {
+	if olderThan <= 0 {
+		return 0, errors.New("notify: purge: olderThan must be positive")
+	}
+	n, err := r.db.OutboxPurge(ctx, &storage.OutboxPurgeParams{Before: r.opts.Now().Add(-olderThan), Limit: storage.MaxLimit})
+	if err != nil {
+		return n, fmt.Errorf("notify: purge: %w", err)
+	}
+	return n, nil
+}

@@ -501,3 +501,22 @@ func TestBackoffBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestPurgeSent(t *testing.T) {
+	b := setup(t)
+	r := b.relay(nil)
+	b.enqueue(receipt(b.anna, "KS 2030/0001"))
+	require.Equal(t, notify.Stats{Claimed: 3, Sent: 1, Skipped: 2}, runOnce(t, r))
+	_, err := r.PurgeSent(b.ctx, 0)
+	require.Error(t, err)
+	n, err := r.PurgeSent(b.ctx, 24*time.Hour)
+	require.NoError(t, err)
+	require.Zero(t, n, "too recent")
+	// Until purged, the event is a duplicate.
+	require.Equal(t, notify.EnqueueResult{Duplicates: 3}, b.enqueue(receipt(b.anna, "KS 2030/0001")))
+	b.clock.Advance(25 * time.Hour)
+	n, err = r.PurgeSent(b.ctx, 24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	require.Equal(t, notify.EnqueueResult{Queued: 3}, b.enqueue(receipt(b.anna, "KS 2030/0001")))
+}
