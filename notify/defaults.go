@@ -44,6 +44,17 @@ func builtinTexts() map[Kind]kindTexts {
 				"Message from the case officer{{with .CaseRef}} about case {{.}}{{end}}:\n\n{{.Data.text}}",
 			},
 		},
+		KindNewCase: {
+			subject: Text{"Nytt ärende" + caseRef, "New case" + caseRef},
+			lead: Text{
+				"Ett nytt ärende har kommit in" + caseRef + ".",
+				"A new case has arrived" + caseRef + ".",
+			},
+			inbox: Text{
+				"Ett nytt ärende har kommit in" + caseRef + "{{with .Data.service}} ({{.}}){{end}}. Öppna det i handläggarens inkorg.",
+				"A new case has arrived" + caseRef + "{{with .Data.service}} ({{.}}){{end}}. Open it in the officers' inbox.",
+			},
+		},
 		KindReplied: {
 			subject: Text{"Svar från den sökande i ärende" + caseRef, "Reply from the applicant in case" + caseRef},
 			lead: Text{

@@ -114,7 +114,7 @@ func testRelayNeverLeaks(t *testing.T) {
 	_, err = b.db.OutboxRelease(b.ctx, &storage.OutboxReleaseParams{Worker: "inspector", Now: b.clock.Now()})
 	require.NoError(t, err)
 
-	st := runOnce(t, b.relay(nil))
+	st := runOnce(t, b.relay(func(o *notify.RelayOptions) { o.BatchSize = 3 * len(msgs) }))
 	require.Equal(t, 3*len(msgs), st.Sent)
 	for _, d := range append(b.email.Deliveries(), b.sms.Deliveries()...) {
 		requireNoLeak(t, string(d.Channel)+"/"+string(d.Kind), d.Subject+"\n"+d.Text+"\n"+d.HTML)

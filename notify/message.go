@@ -32,6 +32,9 @@ const (
 	KindComplemented Kind = "complemented"
 	// KindDecision tells the applicant that the case has been decided.
 	KindDecision Kind = "decision"
+	// KindNewCase tells the officers of an e-service that a case has
+	// arrived.
+	KindNewCase Kind = "newCase"
 	// KindDraftExpiring warns that an unfinished application will soon be
 	// deleted.
 	KindDraftExpiring Kind = "draftExpiring"
@@ -40,7 +43,7 @@ const (
 // Kinds returns the built-in kinds, in a stable order.
 func Kinds() []Kind {
 	return []Kind{KindReceipt, KindCaseReceived, KindNewMessage, KindReplied, KindComplementRequested,
-		KindComplemented, KindDecision, KindDraftExpiring}
+		KindComplemented, KindDecision, KindNewCase, KindDraftExpiring}
 }
 
 // Lang is the language of a notice.
