@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/identity/identitytest"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -188,6 +189,18 @@ func (b *browser) setValue(sel, v string) {
 func (b *browser) text(sel string) string {
 	b.t.Helper()
 	return get(b, "text of "+sel, chromedp.Text(chromedp.CSS(sel)))
+}
+
+// waitText waits until the text of sel contains want (after a click that
+// reloads the page).
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	require.Eventually(b.t, func() bool {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		txt, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		return err == nil && strings.Contains(txt, want)
+	}, 60*time.Second, 100*time.Millisecond, "waiting for %q in %s", want, sel)
 }
 
 func (b *browser) eval(js string) string {
@@ -457,4 +470,108 @@ func TestBrowserApplicantFlow(t *testing.T) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	require.Empty(t, b.problems, "no script errors or Content-Security-Policy violations")
+}
+
+// TestBrowserOfficerAndDisclosure: the officer desk and the disclosure of a
+// record with masked items in Chromium; the applicant sees the officer's
+// acknowledgement as a notice.
+func TestBrowserOfficerAndDisclosure(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	axe := axeSource(t)
+	tp := startPortal(t)
+	applicant := tp.client(t).login(pnrCarl)
+	_, casePath := applyParking(t, tp, applicant, pnrCarl)
+	caseID := strings.TrimPrefix(casePath, "/arenden/")
+	ref := regexp.MustCompile(`ETJ \d{4}/\d{6}`).FindString(applicant.body)
+	tp.deliver(t)
+
+	b := newBrowser(t, tp.srv.URL, axe, artifactsDir(t))
+	b.open("/handlaggare/login")
+	b.checkA11y("officer login")
+	b.click("#officer-0") // handlaggare1
+	b.click(`form[action="/handlaggare/login"] button`)
+	b.waitPath(`^/handlaggare$`)
+	require.Contains(t, b.text("main"), ref)
+	b.checkA11y("desk")
+	b.screenshot("desk")
+	b.click(`a[href="/handlaggare/arenden/` + caseID + `"]`)
+	b.waitPath(`^/handlaggare/arenden/`)
+	b.checkA11y("desk case")
+	b.screenshot("desk-case")
+	b.click(`form[action$="/mottagen"] button`)
+	b.do("acknowledged", chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.typeIn("#message", "Vi återkommer inom två veckor.")
+	b.click(`form[action$="/meddelande"] button`)
+	b.waitText("main", "Meddelandet är skickat")
+	require.Contains(t, b.text(".thread"), "Vi återkommer inom två veckor.")
+
+	// The applicant sees the notices on Mina sidor.
+	tp.deliver(t)
+	applicant.get("/mina-sidor")
+	require.Contains(t, applicant.body, "3 olästa", "receipt, acknowledgement, message")
+	applicant.get(casePath)
+	require.Contains(t, applicant.body, "Vi återkommer inom två veckor.")
+
+	// An anonymous request for the record.
+	b.click(`form[action="/logout"] button`)
+	b.waitPath(`^/utloggad$`)
+	b.open("/utlamnande")
+	b.checkA11y("request a record")
+	b.typeIn("#reference", ref)
+	b.click(`form[action="/utlamnande"] button`)
+	statusPath := b.waitPath(`^/utlamnande/[^/]+$`)
+	requestID := strings.TrimPrefix(statusPath, "/utlamnande/")
+	require.Contains(t, b.text("main"), "prövas")
+	b.checkA11y("request pending")
+
+	// The registrar decides: health and identity data masked, the rest
+	// released; the last item through the page.
+	reviewer := identitytestOfficer(t, tp)
+	req, err := tp.cases.Review(t.Context(), reviewer, requestID)
+	require.NoError(t, err)
+	require.Greater(t, len(req.Items), 1)
+	for _, it := range req.Items[1:] {
+		d := submission.ItemDecision{Outcome: submission.OutcomeRelease}
+		if it.Flag.Article9 || it.Flag.Kind == "identityNumber" || it.Flag.Kind == "name" {
+			d = submission.ItemDecision{Outcome: submission.OutcomeMask, OSL: "25:1", Reasoning: "Uppgift om enskilds hälsa eller identitet."}
+		}
+		require.NoError(t, tp.cases.Decide(t.Context(), reviewer, requestID, it.FlagID, d))
+	}
+	b.open("/handlaggare/login")
+	b.click("#officer-1") // registrator
+	b.click(`form[action="/handlaggare/login"] button`)
+	b.waitPath(`^/handlaggare$`)
+	b.open("/handlaggare/utlamnande")
+	b.checkA11y("disclosure queue")
+	b.open("/handlaggare/utlamnande/" + requestID)
+	b.checkA11y("secrecy review")
+	b.screenshot("secrecy-review")
+	first := req.Items[0].FlagID
+	b.click("#o-mask-" + first)
+	b.setValue("#osl-"+first, "25:1")
+	b.typeIn("#why-"+first, "Uppgift om enskilds hälsa.")
+	b.click(`form[action$="/beslut/` + first + `"] button`)
+	b.waitPath(`^/handlaggare/utlamnande/` + requestID + `$`)
+	require.Contains(t, b.text("#item-"+first), "Prövad")
+	b.click(`form[action$="/lamna-ut"] button`)
+	b.waitPath(`^/utlamnande/` + requestID + `$`)
+	main := b.text("main")
+	require.Contains(t, main, "Beslut om sekretess")
+	require.Contains(t, main, "[MASKERAT]")
+	require.NotContains(t, main, "Artros")
+	require.NotContains(t, main, "19760105")
+	b.checkA11y("released record")
+	b.screenshot("released-record")
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	require.Empty(t, b.problems, "no script errors or Content-Security-Policy violations")
+}
+
+// identitytestOfficer is the registrar of the development logins as a
+// library principal.
+func identitytestOfficer(t *testing.T, tp *testPortal) identity.Principal {
+	t.Helper()
+	return identitytest.Officer(t, "registrator", tp.clock.Now(), identity.Role{Name: identity.RoleDisclosureReviewer, Services: []string{identity.AllServices}})
 }

@@ -177,6 +177,17 @@ var demoOrganisations = []struct {
 		Mandate: &identity.Mandate{Source: identity.MandateSignatory, Permissions: []string{identity.PermissionAll}}}},
 }
 
+// devOfficers are the staff accounts of the development officer login.
+var devOfficers = []web.DevOfficer{
+	{Account: "handlaggare1", Name: "Hanna Handläggare", Roles: []identity.Role{
+		{Name: identity.RoleOfficer, Services: []string{identity.AllServices}}}},
+	{Account: "registrator", Name: "Rut Registrator", Roles: []identity.Role{
+		{Name: identity.RoleDisclosureReviewer, Services: []string{identity.AllServices}}}},
+	{Account: "parkering", Name: "Per Parkering", Roles: []identity.Role{
+		{Name: identity.RoleOfficer, Services: []string{forms.Parkeringstillstand}},
+		{Name: identity.RoleDisclosureReviewer, Services: []string{forms.Parkeringstillstand}}}},
+}
+
 // build wires the library into the portal: SQLite in the data directory,
 // the example e-services, the key ring, drafts, the submission pipeline
 // and case handling, the e-ID provider and the representation.
@@ -377,6 +388,7 @@ func (p *portal) fakeBankID(logger *slog.Logger, opts *web.Options, now func() t
 		p.persons = append(p.persons, dp)
 	}
 	opts.QR = bankidQR
+	opts.DevOfficers = devOfficers
 	opts.Dev = &web.DevLogin{
 		Persons: p.persons,
 		Scan: func(_ context.Context, ch identity.Challenge, pnr string) error {
@@ -564,6 +576,16 @@ func (p *portal) printBanner(w io.Writer, url string) {
 		}
 	}
 	fmt.Fprintf(w, "e-services: %s\n", strings.Join(forms.IDs(), ", "))
+	if len(p.persons) > 0 {
+		fmt.Fprintf(w, "case officers: %s/handlaggare/login (", strings.TrimSuffix(url, "/"))
+		for i, o := range devOfficers {
+			if i > 0 {
+				fmt.Fprint(w, ", ")
+			}
+			fmt.Fprint(w, o.Account)
+		}
+		fmt.Fprintln(w, ")")
+	}
 	if p.mailbox != nil {
 		fmt.Fprintf(w, "development mailbox (what email and SMS would carry): %s/dev/mail\n", strings.TrimSuffix(url, "/"))
 	}

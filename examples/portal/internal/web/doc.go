@@ -12,11 +12,24 @@
 // definition with Back, Next and Spara (save), an error summary linking to
 // every invalid field, conditions evaluated on the server, repeating
 // groups and file uploads; a review page; submission; the receipt with a
-// PDF kvittens; and Mina sidor with drafts, cases and contact preferences.
+// PDF kvittens; Mina sidor with drafts, ongoing and closed cases, messages
+// and contact preferences; and the case page with the thread, a reply and
+// the complement form.
+//
+// The officer desk (/handlaggare) shows the cases of the e-services an
+// officer handles, a case with its answers and secrecy flags (each read is
+// audited by the library), and acknowledges, messages, requests
+// complements and closes. Disclosure requests (/utlamnande, anonymous
+// allowed) are reviewed item by item and released with masked values and a
+// written decision. In development, staff log in with test accounts;
+// otherwise through the same provider, with roles mapped from its groups.
 //
 // # Access control
 //
-// Every draft and case operation passes the session's identity.Principal
+// Citizens' pages send officers to the desk and the desk sends citizens to
+// the officer login; the library checks each officer's roles per
+// e-service. Every draft and case operation passes the session's
+// identity.Principal
 // to the library, which answers anyone else's draft or case exactly like a
 // missing one (404). Opening a draft needs a fresh login (draft.Options
 // MaxAuthAge): a stale login is sent through the login again and back to

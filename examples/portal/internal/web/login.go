@@ -348,7 +348,11 @@ func (s *Server) finishLogin(w http.ResponseWriter, r *http.Request, sess *sessi
 	if after != nil && after.Path != "" {
 		next = after.Path
 	}
-	if after != nil && !after.Party.IsZero() {
+	if who.IsOfficer() {
+		// Staff logged in through the same provider (roles mapped from
+		// its groups) work at the desk.
+		next = "/handlaggare"
+	} else if after != nil && !after.Party.IsZero() {
 		if acted, err := identity.ActFor(r.Context(), s.deps.Representation, who, after.Party); err == nil {
 			who = acted
 		} else {

@@ -109,6 +109,7 @@ type page struct {
 }
 
 type whoView struct {
+	Officer bool
 	Name    string
 	Party   string // organisation name, "" when acting for oneself
 	Kind    string // "self", "company", "association"
@@ -167,7 +168,8 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 }
 
 func (s *Server) whoView(r *http.Request, who identity.Principal) *whoView {
-	v := &whoView{Name: strings.TrimSpace(who.GivenName + " " + who.FamilyName), Kind: string(identity.PartySelf), Masked: who.Subject.Masked()}
+	v := &whoView{Name: strings.TrimSpace(who.GivenName + " " + who.FamilyName), Kind: string(identity.PartySelf),
+		Masked: who.Subject.Masked(), Officer: who.IsOfficer()}
 	if v.Name == "" {
 		v.Name = who.Subject.Masked()
 	}
@@ -177,6 +179,9 @@ func (s *Server) whoView(r *http.Request, who identity.Principal) *whoView {
 		if v.Party == "" {
 			v.Party = who.Party.Subject.Masked()
 		}
+	}
+	if who.IsOfficer() {
+		return v
 	}
 	if mandates, err := s.deps.Representation.Mandates(r.Context(), who.Subject); err == nil && len(mandates) > 0 {
 		v.Choices = true
@@ -253,6 +258,11 @@ func (s *Server) requireLogin(w http.ResponseWriter, r *http.Request) *identity.
 	c := rc(r)
 	if c.sess != nil {
 		if who := c.sess.principal(); who != nil {
+			if who.IsOfficer() {
+				// Staff have no drafts or cases of their own here.
+				redirect(w, r, "/handlaggare")
+				return nil
+			}
 			return who
 		}
 	}

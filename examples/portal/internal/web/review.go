@@ -39,14 +39,14 @@ type reviewItem struct {
 }
 
 // review builds the summary of every visible step with its answers.
-func (s *Server) review(d *draft.Draft, f *form.Form, res *form.Result, errs []form.FieldError, lang string) *reviewData {
-	v := &reviewData{DraftID: d.ID, FormTitle: f.Title.In(lang)}
+func (s *Server) review(draftID string, f *form.Form, res *form.Result, errs []form.FieldError, lang string) *reviewData {
+	v := &reviewData{DraftID: draftID, FormTitle: f.Title.In(lang)}
 	for _, st := range res.Steps {
 		if !st.Visible {
 			continue
 		}
 		step := f.Step(st.ID)
-		rs := reviewStep{Title: step.Title.In(lang), Href: "/utkast/" + d.ID + "/steg/" + step.ID}
+		rs := reviewStep{Title: step.Title.In(lang), Href: "/utkast/" + draftID + "/steg/" + step.ID}
 		for i := range step.Fields {
 			fd := &step.Fields[i]
 			if fd.Type == form.TypeInfo || (fd.Condition != nil && !fd.Condition.Eval(res.Values)) {
@@ -67,7 +67,7 @@ func (s *Server) review(d *draft.Draft, f *form.Form, res *form.Result, errs []f
 			title = step.Title.In(lang) + ": "
 		}
 		v.Errors = append(v.Errors, summaryItem{
-			Href: "/utkast/" + d.ID + "/steg/" + e.Step,
+			Href: "/utkast/" + draftID + "/steg/" + e.Step,
 			Text: title + label + " – " + e.Message.In(lang),
 		})
 	}
@@ -116,7 +116,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderReview(w, r, http.StatusOK, s.review(d, f, res, res.Errors, rc(r).lang))
+	s.renderReview(w, r, http.StatusOK, s.review(d.ID, f, res, res.Errors, rc(r).lang))
 }
 
 func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, v *reviewData) {
@@ -161,7 +161,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		if inc.Validation != nil {
 			errs = inc.Validation.Fields
 		}
-		s.renderReview(w, r, http.StatusUnprocessableEntity, s.review(d, f, res, errs, rc(r).lang))
+		s.renderReview(w, r, http.StatusUnprocessableEntity, s.review(d.ID, f, res, errs, rc(r).lang))
 		return
 	case errors.Is(err, draft.ErrLoginRequired):
 		s.relogin(w, r, *who, "/utkast/"+id+"/granska")

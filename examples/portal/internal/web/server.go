@@ -129,6 +129,9 @@ type Options struct {
 	QR func(ch identity.Challenge, now time.Time) string
 	// Dev enables the development login (test persons, simulated scan).
 	Dev *DevLogin
+	// DevOfficers are the staff accounts of the development officer login
+	// at /handlaggare/login; none disables it.
+	DevOfficers []DevOfficer
 	// Contacts stores contact preferences; nil hides the page.
 	Contacts Contacts
 	// Inbox opens in-app messages listed on Mina sidor; nil shows the
@@ -235,6 +238,19 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /login/roll", s.partyPage)
 	mux.HandleFunc("POST /login/roll", s.post(s.partyChoose))
 	mux.HandleFunc("POST /logout", s.post(s.logout))
+
+	mux.HandleFunc("GET /handlaggare/login", s.officerLoginPage)
+	mux.HandleFunc("POST /handlaggare/login", s.post(s.officerLogin))
+	mux.HandleFunc("GET /handlaggare", s.desk)
+	mux.HandleFunc("GET /handlaggare/arenden/{id}", s.deskCase)
+	mux.HandleFunc("POST /handlaggare/arenden/{id}/{action}", s.post(s.deskAction))
+	mux.HandleFunc("GET /handlaggare/utlamnande", s.deskDisclosures)
+	mux.HandleFunc("GET /handlaggare/utlamnande/{id}", s.deskReview)
+	mux.HandleFunc("POST /handlaggare/utlamnande/{id}/beslut/{flag}", s.post(s.deskDecide))
+	mux.HandleFunc("POST /handlaggare/utlamnande/{id}/lamna-ut", s.post(s.deskRelease))
+	mux.HandleFunc("GET /utlamnande", s.disclosurePage)
+	mux.HandleFunc("POST /utlamnande", s.post(s.disclosureRequest))
+	mux.HandleFunc("GET /utlamnande/{id}", s.disclosureStatus)
 
 	mux.HandleFunc("GET /e-tjanster", s.catalogue)
 	mux.HandleFunc("POST /e-tjanster/{form}/starta", s.post(s.startDraft))

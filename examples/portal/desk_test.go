@@ -1,0 +1,126 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// officerClient logs a development staff account in.
+func (tp *testPortal) officerClient(t *testing.T, account string) *client {
+	t.Helper()
+	o := tp.client(t)
+	o.get("/handlaggare/login")
+	require.Equal(t, http.StatusOK, o.status)
+	o.post("/handlaggare/login", url.Values{"account": {account}})
+	require.Equal(t, "/handlaggare", o.url)
+	return o
+}
+
+// The officer desk: inbox, the case with its flags (an audited read),
+// acknowledge, message, complement request and close, each seen by the
+// applicant; scoping of officers to their e-services.
+func TestOfficerDesk(t *testing.T) {
+	t.Parallel()
+	tp := startPortal(t)
+	c := tp.client(t).login(pnrCarl)
+	_, casePath := applyParking(t, tp, c, pnrCarl)
+	caseID := strings.TrimPrefix(casePath, "/arenden/")
+	ref := regexp.MustCompile(`ETJ \d{4}/\d{6}`).FindString(c.body)
+
+	// Citizens have no way into the desk.
+	c.get("/handlaggare")
+	require.Equal(t, "/handlaggare/login", c.url)
+	c.get("/handlaggare/arenden/" + caseID)
+	require.Equal(t, "/handlaggare/login", c.url)
+
+	o := tp.officerClient(t, "parkering")
+	require.Contains(t, o.body, ref)
+	require.NotContains(t, o.body, "värmepump", "only the e-services the officer handles")
+	o.get("/handlaggare/arenden/" + caseID)
+	require.Equal(t, http.StatusOK, o.status)
+	require.Contains(t, o.body, "Carl Exempelsson")
+	require.Contains(t, o.body, "19760105-2397", "the officer sees the applicant's identity")
+	require.Contains(t, o.body, "Sekretessmarkeringar")
+	require.Contains(t, o.body, "funktionsnedsattning")
+
+	o.post("/handlaggare/arenden/"+caseID+"/mottagen", nil)
+	require.Contains(t, o.body, "markerat som mottaget")
+	o.post("/handlaggare/arenden/"+caseID+"/meddelande", url.Values{"text": {""}})
+	require.Equal(t, http.StatusUnprocessableEntity, o.status)
+	o.post("/handlaggare/arenden/"+caseID+"/meddelande", url.Values{"text": {"Vi behöver ditt telefonnummer."}})
+	require.Contains(t, o.body, "Meddelandet är skickat")
+	o.post("/handlaggare/arenden/"+caseID+"/komplettering", url.Values{"text": {"Ange telefonnummer."}, "fields": {"telefon"}, "due": {tp.clock.Now().AddDate(0, 0, 14).Format("2006-01-02")}})
+	require.Contains(t, o.body, "Kompletteringen är begärd")
+
+	c.get(casePath)
+	require.Contains(t, c.body, "Vi behöver ditt telefonnummer.")
+	c.post(casePath+"/komplettering", url.Values{"telefon": {"070-765 43 21"}})
+	require.Contains(t, c.body, "Kompletteringen är registrerad")
+
+	o.get("/handlaggare/arenden/" + caseID)
+	require.Contains(t, o.body, "Kompletterat")
+	o.post("/handlaggare/arenden/"+caseID+"/avsluta", url.Values{"text": {"Tillstånd beviljas i tre år."}, "label": {"Beviljad"}})
+	require.Contains(t, o.body, "Ärendet är avslutat")
+	c.get("/mina-sidor")
+	require.Contains(t, c.body, "Avslutade ärenden")
+	require.Contains(t, c.body, "Beviljad")
+
+	// An officer who does not handle the e-service does not find the case.
+	other := tp.officerClient(t, "registrator")
+	other.get("/handlaggare/arenden/" + caseID)
+	require.Equal(t, http.StatusNotFound, other.status)
+}
+
+// A public request for a record, the officer's per-item review and the
+// masked release.
+func TestDisclosureWithMaskedItem(t *testing.T) {
+	t.Parallel()
+	tp := startPortal(t)
+	c := tp.client(t).login(pnrCarl)
+	applyParking(t, tp, c, pnrCarl)
+	ref := regexp.MustCompile(`ETJ \d{4}/\d{6}`).FindString(c.body)
+
+	anon := tp.client(t)
+	anon.get("/utlamnande")
+	anon.post("/utlamnande", url.Values{"reference": {"ETJ 1999/000001"}})
+	require.Equal(t, http.StatusUnprocessableEntity, anon.status)
+	require.Contains(t, anon.body, `href="#reference"`)
+	anon.post("/utlamnande", url.Values{"reference": {ref}})
+	require.Regexp(t, `^/utlamnande/[^/]+$`, anon.url)
+	statusPath := anon.url
+	require.Contains(t, anon.body, "prövas")
+
+	o := tp.officerClient(t, "registrator")
+	o.get("/handlaggare/utlamnande")
+	require.Contains(t, o.body, ref)
+	link := regexp.MustCompile(`href="(/handlaggare/utlamnande/[^"]+)"`).FindStringSubmatch(o.body)
+	require.NotNil(t, link)
+	o.get(link[1])
+	require.Equal(t, http.StatusOK, o.status)
+	o.post(link[1]+"/lamna-ut", nil)
+	require.Equal(t, http.StatusConflict, o.status, "not before every item is decided")
+
+	items := regexp.MustCompile(`action="(`+regexp.QuoteMeta(link[1])+`/beslut/[^"]+)"`).FindAllStringSubmatch(o.body, -1)
+	require.NotEmpty(t, items)
+	// Masking without a reasoning is refused.
+	o.post(items[0][1], url.Values{"outcome": {"mask"}, "osl": {"25:1"}})
+	require.Equal(t, http.StatusUnprocessableEntity, o.status)
+	for _, it := range items {
+		o.post(it[1], url.Values{"outcome": {"mask"}, "osl": {"25:1"}, "reasoning": {"Uppgift om enskildas hälsa och personliga förhållanden."}})
+		require.Equal(t, http.StatusOK, o.status, o.body)
+	}
+	o.post(link[1]+"/lamna-ut", nil)
+	require.Equal(t, statusPath, o.url)
+
+	anon.get(statusPath)
+	require.Equal(t, http.StatusOK, anon.status)
+	require.Contains(t, anon.body, "Beslut om sekretess")
+	require.Contains(t, anon.body, "[MASKERAT]")
+	require.NotContains(t, anon.body, "Artros", "the health data is masked")
+	require.NotContains(t, anon.body, "19760105", "the personnummer is masked")
+}
