@@ -89,6 +89,16 @@ func BenchmarkSubmit(b *testing.B) {
 		b.Run(fmt.Sprintf("etjanst-sqlite/submitters=%d", conc), func(b *testing.B) { benchPipeline(b, setup(b), conc) })
 		b.Run(fmt.Sprintf("baseline-bare-sql/submitters=%d", conc), func(b *testing.B) { benchBaseline(b, conc) })
 	}
+	// With group commit, concurrent submits share one flush.
+	b.Run("etjanst-sqlite-groupcommit/submitters=8", func(b *testing.B) {
+		db, err := sqlitestore.Open(context.Background(), filepath.Join(b.TempDir(), "group.db"),
+			&sqlitestore.Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		benchPipeline(b, setupOn(b, db), 8)
+	})
 	for _, conc := range []int{1, 8} {
 		b.Run(fmt.Sprintf("etjanst-pgstore/submitters=%d", conc), func(b *testing.B) {
 			benchPipeline(b, setupOn(b, pgstoretest.Open(b, &pgstore.Options{MaxConns: 16})), conc)

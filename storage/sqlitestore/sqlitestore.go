@@ -28,6 +28,7 @@ type DB struct {
 	ws     *stmts    // prepared on writer
 	rs     *stmts    // prepared on reader
 	wq, rq stmtCache // ad-hoc statements prepared on first use (case.go)
+	group  *group    // group commit, when enabled
 	ex     executor
 }
 
@@ -116,6 +117,9 @@ func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
 		return nil, err
 	}
 	db.ex = executor{db: db}
+	if o.GroupCommit > 1 {
+		db.group = newGroup(db, o.GroupCommit)
+	}
 	return db, nil
 }
 
@@ -212,6 +216,9 @@ func (db *DB) Close() error {
 func (db *DB) Begin(ctx context.Context) (storage.Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if db.group != nil {
+		return db.group.begin(ctx)
 	}
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {

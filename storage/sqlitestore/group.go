@@ -1,0 +1,173 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/etjanst/etjanst/storage"
+)
+
+// group implements group commit (Options.GroupCommit): transactions that
+// arrive while another is running share one SQLite transaction, each in a
+// savepoint of its own, and one COMMIT (one flush of the WAL) makes them
+// all durable. Members run one after the other, in arrival order, so their
+// savepoints never interleave; a member's Commit releases its savepoint
+// and returns only after the shared COMMIT, with its error. A member that
+// rolls back undoes only its savepoint.
+//
+// The shared transaction is committed when the member finishing its work
+// sees no other transaction waiting to begin, or when max members are
+// waiting for the flush.
+type group struct {
+	db  *DB
+	max int
+	// token is held by the one running member (a channel: blocked
+	// senders are served in order).
+	token   chan struct{}
+	waiting atomic.Int64 // Begin calls waiting for the token
+
+	mu      sync.Mutex
+	sqlTx   *sql.Tx      // the shared transaction; nil between groups
+	pending []chan error // members waiting for the shared COMMIT
+	seq     int          // savepoint names
+}
+
+func newGroup(db *DB, max int) *group {
+	return &group{db: db, max: max, token: make(chan struct{}, 1)}
+}
+
+// begin waits for the token and opens a member savepoint.
+func (g *group) begin(ctx context.Context) (storage.Tx, error) {
+	g.waiting.Add(1)
+	select {
+	case g.token <- struct{}{}:
+		g.waiting.Add(-1)
+	case <-ctx.Done():
+		g.waiting.Add(-1)
+		g.flushIfIdle()
+		return nil, ctx.Err()
+	}
+	g.mu.Lock()
+	if g.sqlTx == nil {
+		// The shared transaction outlives any member's ctx.
+		sqlTx, err := g.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			g.mu.Unlock()
+			<-g.token
+			return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
+		}
+		g.sqlTx = sqlTx
+	}
+	g.seq++
+	name := "m" + strconv.Itoa(g.seq)
+	sqlTx := g.sqlTx
+	g.mu.Unlock()
+	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		g.finish(nil)
+		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
+	}
+	return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx}, ctx: ctx}, g: g, name: name}, nil
+}
+
+// finish ends the running member: it joins the pending members when wait
+// is not nil, commits the shared transaction when nobody is waiting to
+// begin or the batch is full, and passes the token on.
+func (g *group) finish(wait chan error) {
+	g.mu.Lock()
+	if wait != nil {
+		g.pending = append(g.pending, wait)
+	}
+	if g.waiting.Load() == 0 || len(g.pending) >= g.max {
+		g.commitLocked()
+	}
+	g.mu.Unlock()
+	<-g.token
+	// A waiter may have given up between the check and the release.
+	g.flushIfIdle()
+}
+
+// flushIfIdle commits pending members when no member runs and nobody
+// waits, so that no member is left waiting for a COMMIT that no one will
+// make.
+func (g *group) flushIfIdle() {
+	if g.waiting.Load() != 0 {
+		return
+	}
+	select {
+	case g.token <- struct{}{}:
+	default:
+		return // a running member will decide
+	}
+	g.mu.Lock()
+	if len(g.pending) > 0 || g.sqlTx != nil {
+		g.commitLocked()
+	}
+	g.mu.Unlock()
+	<-g.token
+}
+
+// commitLocked commits the shared transaction and tells every pending
+// member the outcome. g.mu is held.
+func (g *group) commitLocked() {
+	if g.sqlTx == nil {
+		return
+	}
+	err := g.sqlTx.Commit()
+	if err != nil {
+		err = fmt.Errorf("sqlitestore: commit: %w", interpretError(nil, err))
+	}
+	for _, ch := range g.pending {
+		ch <- err
+	}
+	g.pending, g.sqlTx = nil, nil
+}
+
+// groupTx is one member of a group.
+type groupTx struct {
+	tx
+	g    *group
+	name string
+}
+
+func (t *groupTx) Commit() error {
+	if t.done {
+		return fmt.Errorf("sqlitestore: commit: %w", storage.ErrTxDone)
+	}
+	t.done = true
+	if err := t.ctx.Err(); err != nil {
+		t.undo()
+		return fmt.Errorf("sqlitestore: commit: %w", err)
+	}
+	if _, err := t.ex.tx.ExecContext(context.WithoutCancel(t.ctx), "RELEASE "+t.name); err != nil {
+		t.undo()
+		return fmt.Errorf("sqlitestore: commit: %w", interpretError(t.ctx, err))
+	}
+	wait := make(chan error, 1)
+	t.g.finish(wait)
+	return <-wait
+}
+
+func (t *groupTx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	return t.undo()
+}
+
+// undo rolls the member's savepoint back and passes the token on.
+func (t *groupTx) undo() error {
+	c := context.WithoutCancel(t.ctx)
+	_, err1 := t.ex.tx.ExecContext(c, "ROLLBACK TO "+t.name)
+	_, err2 := t.ex.tx.ExecContext(c, "RELEASE "+t.name)
+	t.g.finish(nil)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("sqlitestore: rollback: %w", err)
+	}
+	return nil
+}

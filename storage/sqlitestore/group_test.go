@@ -1,0 +1,99 @@
+package sqlitestore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/sqlitestore"
+	"github.com/etjanst/etjanst/storage/storagetest"
+)
+
+func groupOpts() *sqlitestore.Options {
+	return &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8}
+}
+
+// TestConformanceGroupCommit: with group commit on, the driver keeps the
+// whole contract.
+func TestConformanceGroupCommit(t *testing.T) {
+	t.Parallel()
+	storagetest.Run(t, func(t *testing.T) storage.Driver {
+		db, err := sqlitestore.Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), groupOpts())
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, db.Close()) })
+		return db
+	}, nil)
+}
+
+// TestGroupCommitMembers: concurrent transactions share commits, each
+// all or nothing: a member that fails or rolls back leaves the others'
+// writes intact, and every committed member's writes are durable after
+// Commit returns (visible to a fresh connection).
+func TestGroupCommitMembers(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "etjanst.db")
+	db, err := sqlitestore.Open(t.Context(), path, groupOpts())
+	require.NoError(t, err)
+	defer db.Close()
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	insert := func(ctx context.Context, ex storage.Executor, id string) error {
+		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
+			KeyID: "k", Payload: []byte(id), CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+		return err
+	}
+	const n = 48
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+				if err := insert(ctx, tx, fmt.Sprintf("d%02d", i)); err != nil {
+					return err
+				}
+				if err := insert(ctx, tx, fmt.Sprintf("e%02d", i)); err != nil {
+					return err
+				}
+				if i%5 == 0 {
+					return errors.New("this member fails")
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	raw := openRaw(t, path)
+	for i := range n {
+		var count int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM drafts WHERE id IN (?, ?)`, fmt.Sprintf("d%02d", i), fmt.Sprintf("e%02d", i)).Scan(&count))
+		if i%5 == 0 {
+			require.Error(t, errs[i])
+			require.Zero(t, count, "member %d rolled back whole", i)
+		} else {
+			require.NoError(t, errs[i])
+			require.Equal(t, 2, count, "member %d committed whole", i)
+		}
+	}
+
+	// A member whose ctx ends while it waits leaves nothing behind and
+	// strands nobody.
+	ctx, cancel := context.WithCancel(t.Context())
+	tx, err := db.Begin(t.Context())
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { _, err := db.Begin(ctx); done <- err }()
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	require.NoError(t, insert(t.Context(), tx, "late"))
+	require.NoError(t, tx.Commit())
+	var count int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM drafts WHERE id = 'late'`).Scan(&count))
+	require.Equal(t, 1, count)
+}
