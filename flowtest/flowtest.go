@@ -253,8 +253,9 @@ func (c *Clock) Set(t time.Time) {
 
 // Notices is the submission.Notifier of an Env: it records the case events
 // (receipts, acknowledgements, messages, ...) when they are queued, inside
-// the transaction that records them, and queues the applicant's notice in
-// the notify outbox. It is safe for concurrent use.
+// the transaction that records them, and queues the applicant's notices in
+// the notify outbox through submission.OutboxNotifier. It is safe for
+// concurrent use.
 type Notices struct {
 	outbox *notify.Outbox
 	mu     sync.Mutex
@@ -263,38 +264,15 @@ type Notices struct {
 
 var _ submission.Notifier = (*Notices)(nil)
 
-// noticeKinds maps case events to the applicant's notices. Events for
-// officers (replied, complemented) have no officer directory here.
-var noticeKinds = map[submission.EventKind]notify.Kind{
-	submission.EventSubmitted:           notify.KindReceipt,
-	submission.EventAcknowledged:        notify.KindCaseReceived,
-	submission.EventMessage:             notify.KindNewMessage,
-	submission.EventComplementRequested: notify.KindComplementRequested,
-	submission.EventComplemented:        notify.KindComplemented,
-	submission.EventClosed:              notify.KindDecision,
-}
-
 // Notify implements submission.Notifier.
 func (n *Notices) Notify(ctx context.Context, tx storage.Tx, ev submission.Event) error {
 	n.mu.Lock()
 	n.events = append(n.events, ev)
 	n.mu.Unlock()
-	kind, ok := noticeKinds[ev.Kind]
-	if !ok || n.outbox == nil || ev.Applicant.IsZero() {
+	if n.outbox == nil {
 		return nil
 	}
-	data := map[string]string{notify.DataService: ev.Title.SV}
-	if ev.Text != "" {
-		data[notify.DataText] = ev.Text
-	}
-	if !ev.Due.IsZero() {
-		data[notify.DataDue] = ev.Due.Format("2006-01-02")
-	}
-	_, err := n.outbox.EnqueueTx(ctx, tx, notify.Message{
-		Kind: kind, Recipient: ev.Applicant, CaseRef: ev.Reference, Data: data,
-		DedupeKey: fmt.Sprintf("%s/%s/%d", ev.Kind, ev.CaseID, ev.At.UnixNano()),
-	})
-	return err
+	return submission.OutboxNotifier{Outbox: n.outbox}.Notify(ctx, tx, ev)
 }
 
 // Events returns the recorded events in order, optionally only those of

@@ -291,7 +291,21 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	}
 	p.relay = relay
 	p.workers = append(p.workers, relay.Run)
-	notifier := outboxNotifier{outbox: outbox}
+	// The applicant's notices, and the new-case, reply and complement
+	// notices to the officers who handle the e-service (here the
+	// development staff accounts; a municipality plugs in its directory).
+	notifier := submission.OutboxNotifier{Outbox: outbox, Officers: func(_ context.Context, service string) ([]identity.Subject, error) {
+		var out []identity.Subject
+		for _, o := range devOfficers {
+			for _, r := range o.Roles {
+				if r.Name == identity.RoleOfficer && r.Covers(service) {
+					out = append(out, identity.Subject{Scheme: identity.SchemeOfficer, Value: o.Account})
+					break
+				}
+			}
+		}
+		return out, nil
+	}}
 
 	pipe, err := submission.NewPipeline(db, p.drafts, &submission.Options{Notifier: notifier, Logger: logger, Now: now})
 	if err != nil {
