@@ -45,6 +45,10 @@ type Options struct {
 	Classifiers []submission.Classifier
 	// Logger receives the library's records. Defaults to discarding them.
 	Logger *slog.Logger
+	// Driver is the database to run on, fresh for this test. Defaults to
+	// SQLite in t.TempDir(); pass pgstoretest.Open(t, nil) to run the same
+	// flows on PostgreSQL.
+	Driver storage.Driver
 }
 
 // Env is a complete, isolated environment for one test: an SQLite
@@ -60,7 +64,7 @@ type Env struct {
 	// Clock drives every component; advance it to age logins and drafts.
 	Clock *Clock
 	// DB is the storage driver.
-	DB *sqlitestore.DB
+	DB storage.Driver
 	// Forms holds the published e-services.
 	Forms *form.Registry
 	// Drafts is the draft store.
@@ -107,12 +111,16 @@ func New(t testing.TB, opts *Options) *Env {
 	e := &Env{Clock: NewClock(o.Start), Sent: notifytest.NewRecorder()}
 	now := e.Clock.Now
 
-	db, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "etjanst.db"), &sqlitestore.Options{
-		Synchronous: sqlitestore.SynchronousNormal, // a test needs no durability across power loss
-		Logger:      o.Logger, Now: now,
-	})
-	require.NoError(t, err, "flowtest: open the database")
-	t.Cleanup(func() { _ = db.Close() })
+	db := o.Driver
+	if db == nil {
+		sdb, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "etjanst.db"), &sqlitestore.Options{
+			Synchronous: sqlitestore.SynchronousNormal, // a test needs no durability across power loss
+			Logger:      o.Logger, Now: now,
+		})
+		require.NoError(t, err, "flowtest: open the database")
+		t.Cleanup(func() { _ = sdb.Close() })
+		db = sdb
+	}
 	e.DB = db
 
 	e.Forms = form.NewRegistry(&form.RegistryOptions{Now: now})

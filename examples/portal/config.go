@@ -14,8 +14,11 @@ import (
 // environment variable, and secrets from the environment only (never
 // flags, which other users of the machine can read in the process list).
 type config struct {
-	Addr         string
-	DataDir      string
+	Addr    string
+	DataDir string
+	// Database is a PostgreSQL DSN (postgres://...) to use instead of the
+	// SQLite file in DataDir; the secret part may come from the environment.
+	Database     string
 	Organisation string
 	PublicURL    string
 	Secure       bool
@@ -100,6 +103,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("ETJANST_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&c.DataDir, "data", env("ETJANST_DATA", "portal-data"), "data directory (SQLite database, key ring)")
+	c.Database = env("ETJANST_DATABASE", "") // a DSN may hold a password: environment only
 	fs.StringVar(&c.Organisation, "org", env("ETJANST_ORG", "Exempelkommunen"), "the municipality's name")
 	fs.StringVar(&c.PublicURL, "public-url", env("ETJANST_PUBLIC_URL", ""), "public base URL, e.g. https://e-tjanster.kommun.se (defaults to http://ADDR)")
 	secure := fs.String("secure", env("ETJANST_SECURE", ""), "true when a proxy in front terminates TLS (Secure cookies, HSTS)")

@@ -29,6 +29,9 @@
 //	-smtp-addr, -smtp-from          send email notices by SMTP (-smtp-user,
 //	                                ETJANST_SMTP_PASSWORD, -smtp-security
 //	                                starttls|tls|none)
+//	ETJANST_DATABASE                a PostgreSQL DSN (postgres://...) instead
+//	                                of the SQLite file, so that several portal
+//	                                instances share one database
 //	ETJANST_KEYRING                 the draft key ring from a secret store
 //	                                instead of the data directory
 //	ETJANST_NOTIFY_KEY              the secret of the notice owner keys

@@ -32,6 +32,8 @@ import (
 	"github.com/etjanst/etjanst/minasidor"
 	"github.com/etjanst/etjanst/notify"
 	"github.com/etjanst/etjanst/notify/email"
+	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/pgstore"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -139,7 +141,7 @@ func displayAddr(a string) string {
 type portal struct {
 	handler  http.Handler
 	web      *web.Server
-	db       *sqlitestore.DB
+	db       storage.Driver
 	forms    *form.Registry
 	drafts   *draft.Store
 	cases    *submission.Cases
@@ -205,7 +207,13 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "etjanst.db"), &sqlitestore.Options{Logger: logger, Now: now})
+	var db storage.Driver
+	if cfg.Database != "" {
+		// Several portal instances can share PostgreSQL.
+		db, err = pgstore.Open(ctx, cfg.Database, &pgstore.Options{Logger: logger, Now: now})
+	} else {
+		db, err = sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "etjanst.db"), &sqlitestore.Options{Logger: logger, Now: now})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
