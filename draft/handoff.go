@@ -94,19 +94,3 @@ func (s *Store) DeleteTx(ctx context.Context, tx storage.Tx, who identity.Princi
 	}
 	return nil
 }
-
-// Revision returns the current revision of the principal's draft through
-// ex, with the checks of Get but without opening its content: the
-// submission pipeline confirms inside its transaction that the draft it
-// validated is unchanged.
-func (s *Store) Revision(ctx context.Context, ex storage.Executor, who identity.Principal, id string) (int64, error) {
-	key, _, err := s.access(who, true)
-	if err != nil {
-		return 0, err
-	}
-	row, _, err := s.load(ctx, ex, who, key, id)
-	if err != nil {
-		return 0, err
-	}
-	return row.Revision, nil
-}
