@@ -212,7 +212,8 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 		// Several portal instances can share PostgreSQL.
 		db, err = pgstore.Open(ctx, cfg.Database, &pgstore.Options{Logger: logger, Now: now})
 	} else {
-		db, err = sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "etjanst.db"), &sqlitestore.Options{Logger: logger, Now: now})
+		// Group commit: concurrent applicants' writes share one flush.
+		db, err = sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "etjanst.db"), &sqlitestore.Options{Logger: logger, Now: now, GroupCommit: 8})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
