@@ -1,6 +1,7 @@
 package submission
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -409,17 +410,10 @@ func (c *Cases) officerAct(ctx context.Context, who identity.Principal, id, to, 
 				return err
 			}
 		}
-		data, _ := json.Marshal(map[string]string{"status": cmpOr(to, row.Status)})
+		data, _ := json.Marshal(map[string]string{"status": cmp.Or(to, row.Status)})
 		_, err = appendAudit(ctx, tx, row, now, officerActor(who), audit, data)
 		return err
 	})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (c *Cases) notify(ctx context.Context, tx storage.Tx, row *storage.CaseRow, kind EventKind, now time.Time, text string, due time.Time) error {
