@@ -470,6 +470,17 @@ func insertTextDoc(ctx context.Context, tx storage.Tx, caseID, kind, name string
 	return id, nil
 }
 
+// insertOfficerText stores a text an officer wrote as a document and flags
+// the personal data found in it: officers' messages and decisions are
+// public records too, and may name people.
+func insertOfficerText(ctx context.Context, tx storage.Tx, caseID, kind, name string, content []byte, text string, now time.Time) (string, error) {
+	doc, err := insertTextDoc(ctx, tx, caseID, kind, name, content, now)
+	if err != nil {
+		return "", err
+	}
+	return doc, insertFlags(ctx, tx, caseID, classifyText(nil, "text", text, doc))
+}
+
 // SendMessage writes to the applicant: a document on the case and a
 // notice (the text itself only reaches the in-app inbox).
 func (c *Cases) SendMessage(ctx context.Context, who identity.Principal, id, text string) error {
@@ -481,7 +492,7 @@ func (c *Cases) SendMessage(ctx context.Context, who identity.Principal, id, tex
 			return "", time.Time{}, fmt.Errorf("%w: the case is closed", ErrTransition)
 		}
 		content, _ := json.Marshal(textDoc{Text: text})
-		_, err := insertTextDoc(ctx, tx, row.ID, "message", "meddelande.json", content, now)
+		_, err := insertOfficerText(ctx, tx, row.ID, "message", "meddelande.json", content, text, now)
 		return text, time.Time{}, err
 	})
 }
@@ -517,7 +528,7 @@ func (c *Cases) RequestComplement(ctx context.Context, who identity.Principal, i
 				}
 			}
 			content, _ := json.Marshal(ComplementRequest{Text: p.Text, Fields: p.Fields, Due: storage.Time(p.Due)})
-			_, err = insertTextDoc(ctx, tx, row.ID, "complementRequest", "begaran-om-komplettering.json", content, now)
+			_, err = insertOfficerText(ctx, tx, row.ID, "complementRequest", "begaran-om-komplettering.json", content, p.Text, now)
 			return p.Text, p.Due, err
 		})
 }
@@ -530,7 +541,7 @@ func (c *Cases) Close(ctx context.Context, who identity.Principal, id, decision,
 	return c.officerAct(ctx, who, id, StatusClosed, label, EventClosed, "closed",
 		func(ctx context.Context, tx storage.Tx, row *storage.CaseRow, now time.Time) (string, time.Time, error) {
 			content, _ := json.Marshal(textDoc{Text: decision})
-			_, err := insertTextDoc(ctx, tx, row.ID, "decision", "beslut.json", content, now)
+			_, err := insertOfficerText(ctx, tx, row.ID, "decision", "beslut.json", content, decision, now)
 			return decision, time.Time{}, err
 		})
 }

@@ -130,6 +130,39 @@ func TestAnonymousDisclosureWithMasking(t *testing.T) {
 	require.Equal(t, "disclosed", log[len(log)-1].Event)
 }
 
+// TestOfficerTextIsReviewedToo: a personnummer an officer wrote in a
+// message is flagged and masked in the released copy.
+func TestOfficerTextIsReviewedToo(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs := b.cases(t, nil)
+	a := b.person(pnrA)
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	off := b.officer("anna", handles("parkering"))
+	require.NoError(t, cs.SendMessage(b.ctx, off, r.CaseID, "Vi har noterat personnummer 19121212-1212 i ansökan."))
+	require.NoError(t, cs.Close(b.ctx, off, r.CaseID, "Beviljas. Kontakt: handlaggare@kommun.se", ""))
+	rev := reviewer(b)
+	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference})
+	require.NoError(t, err)
+	var texts int
+	for _, it := range req.Items {
+		d := submission.ItemDecision{Outcome: submission.OutcomeRelease}
+		if strings.HasPrefix(it.Flag.Reason, "freeText:") {
+			texts++
+			d = submission.ItemDecision{Outcome: submission.OutcomeMask, OSL: "21:3", Reasoning: "Uppgift om enskild."}
+		}
+		require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, d))
+	}
+	require.Equal(t, 2, texts, "the personnummer in the message and the address in the decision")
+	rel, err := cs.Release(b.ctx, rev, req.ID)
+	require.NoError(t, err)
+	out, _ := json.Marshal(rel)
+	require.NotContains(t, string(out), "19121212-1212")
+	require.NotContains(t, string(out), "handlaggare@kommun.se")
+	require.Contains(t, string(out), "Vi har noterat personnummer [MASKERAT] i ansökan.")
+}
+
 func TestDisclosureEverythingReleasedHasNoDecision(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
