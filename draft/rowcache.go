@@ -12,9 +12,12 @@ import (
 // version, step or expiry bumps the revision, and DraftUpdate checks that
 // revision atomically, so a cached row at the caller's revision is exactly
 // the stored one, and a stale entry can only make the update fail with
-// ErrConflict or ErrNotFound. It saves one read per save. Each Store has
-// its own; with several app instances an entry may be missing, never
-// wrong.
+// ErrConflict or ErrNotFound. It saves one read per save. Only rows known
+// to be committed are remembered (Create and Save write in transactions of
+// their own); writes inside a caller's transaction only forget the entry.
+// Each Store has its own; with several app instances an entry may be
+// missing, never wrong. Attachment counters in an entry may be stale: Save
+// does not use them.
 type rowCache struct {
 	mu  sync.Mutex
 	max int

@@ -434,6 +434,7 @@ func (s *Store) Save(ctx context.Context, who identity.Principal, id string, p S
 	if err != nil {
 		return nil, err
 	}
+	s.rows.put(updated) // written in a transaction of its own: committed
 	return s.draftFrom(updated, res.Values), nil
 }
 
@@ -465,8 +466,10 @@ func (s *Store) update(ctx context.Context, ex storage.Executor, row *storage.Dr
 		UpdatedAt: now, ExpiresAt: now.Add(s.opts.TTL),
 	}
 	rev, err := ex.DraftUpdate(ctx, params)
+	// Until the caller's transaction commits, the new row may never exist:
+	// forget the old one here; Save remembers the new one once written.
+	s.rows.drop(key, row.ID)
 	if err != nil {
-		s.rows.drop(key, row.ID)
 		return nil, s.wrap("save", row.ID, err)
 	}
 	// The row as stored: the update's columns over the row it replaced.
@@ -474,7 +477,6 @@ func (s *Store) update(ctx context.Context, ex storage.Executor, row *storage.Dr
 	updated.Revision, updated.FormVersion, updated.Step = rev, f.Version, step
 	updated.CompletedSteps, updated.Progress, updated.KeyID = params.CompletedSteps, params.Progress, keyID
 	updated.Payload, updated.UpdatedAt, updated.ExpiresAt, updated.WarnedAt = sealed, now, params.ExpiresAt, time.Time{}
-	s.rows.put(&updated)
 	return &updated, nil
 }
 
