@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/idnum"
@@ -51,18 +53,52 @@ func (f ClassifierFunc) Classify(ctx context.Context, rec *Record, values form.V
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 
 // digitRun is a maximal run of digits joined by single separators (space,
-// hyphen, plus), as personnummer and phone numbers are written. groups
-// holds the digit groups and seps the separator before each group (0 for
-// the first).
+// hyphen, plus, and their typographic variants: no-break spaces, en dash,
+// minus sign), as personnummer and phone numbers are written. groups holds
+// the digit groups and seps the separator before each group ("" for the
+// first).
 type digitRun struct {
 	start, end int // byte offsets of the run in the text
 	groups     []string
-	seps       []byte
+	seps       []string
 	plus       bool // the run is preceded by '+'
 }
 
-// digitRuns splits text into runs of digit groups. A run never touches a
-// letter-digit boundary inside a word: "AB1234" starts no run.
+// runSeparators may join the digit groups of a number.
+var runSeparators = []string{" ", "-", "+", "\u00a0", "\u202f", "\u2009", "\u2013", "\u2011", "\u2212"}
+
+// separatorAt returns the separator at text[i:] followed by a digit, or "".
+func separatorAt(text string, i int) string {
+	for _, sep := range runSeparators {
+		if strings.HasPrefix(text[i:], sep) && i+len(sep) < len(text) && isDigit(text[i+len(sep)]) {
+			return sep
+		}
+	}
+	return ""
+}
+
+// wordAt reports whether the rune at text[i:] belongs to a word (a letter,
+// a digit or '_'): digits glued to it are not a number of their own.
+func wordAt(text string, i int) bool {
+	if i < 0 || i >= len(text) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// wordBefore reports whether the rune ending at text[:i] belongs to a word.
+func wordBefore(text string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// digitRuns splits text into runs of digit groups. Digits glued to a word
+// ("AB1234", "2st") start or continue no run: a group glued to a word at
+// the end of a run is left out, the groups before it stay.
 func digitRuns(text string) []digitRun {
 	var runs []digitRun
 	i := 0
@@ -71,9 +107,9 @@ func digitRuns(text string) []digitRun {
 			i++
 			continue
 		}
-		if i > 0 && isWordByte(text[i-1]) {
+		if wordBefore(text, i) {
 			for i < len(text) && isDigit(text[i]) {
-				i++ // digits glued to a word ("AB1234"): not a number
+				i++ // digits glued to a word: not a number
 			}
 			continue
 		}
@@ -81,7 +117,7 @@ func digitRuns(text string) []digitRun {
 		if r.plus {
 			r.start--
 		}
-		var sep byte
+		sep := ""
 		for {
 			j := i
 			for j < len(text) && isDigit(text[j]) {
@@ -89,28 +125,32 @@ func digitRuns(text string) []digitRun {
 			}
 			r.groups = append(r.groups, text[i:j])
 			r.seps = append(r.seps, sep)
-			r.end = j
 			i = j
-			// Continue over one separator followed by a digit.
-			if i+1 < len(text) && (text[i] == ' ' || text[i] == '-' || text[i] == '+') && isDigit(text[i+1]) {
-				sep = text[i]
-				i++
+			if wordAt(text, i) {
+				// The last group is glued to a word: keep the groups
+				// before it.
+				r.groups, r.seps = r.groups[:len(r.groups)-1], r.seps[:len(r.seps)-1]
+				for i < len(text) && wordAt(text, i) {
+					_, size := utf8.DecodeRuneInString(text[i:])
+					i += size
+				}
+				break
+			}
+			r.end = j
+			if sep = separatorAt(text, i); sep != "" {
+				i += len(sep)
 				continue
 			}
 			break
 		}
-		if i < len(text) && isWordByte(text[i]) {
-			continue // digits glued to letters ("12ab"): not a number
+		if len(r.groups) > 0 {
+			runs = append(runs, r)
 		}
-		runs = append(runs, r)
 	}
 	return runs
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
-}
 
 // FindPersonnummer returns the valid personnummer and samordningsnummer in
 // text: 12 or 10 digits, or 8 or 6 digits and 4 digits joined by '-', '+'
@@ -126,12 +166,22 @@ func FindPersonnummer(text string) []string {
 			case (len(g) == 12 || len(g) == 10) && alone(r, k, k):
 				cand = g
 			case (len(g) == 8 || len(g) == 6) && k+1 < len(r.groups) && len(r.groups[k+1]) == 4 && alone(r, k, k+1):
-				cand = g + string(r.seps[k+1]) + r.groups[k+1]
+				cand = g + r.seps[k+1] + r.groups[k+1]
 			}
 			if cand == "" {
 				continue
 			}
-			if _, err := idnum.ParsePersonnummer(cand, nil); err == nil {
+			// Parse with a plain separator; report the text as written,
+			// so that masking finds it.
+			plain := cand
+			if len(r.groups[k]) < 10 {
+				sep := "-"
+				if r.seps[k+1] == "+" {
+					sep = "+"
+				}
+				plain = g + sep + r.groups[k+1]
+			}
+			if _, err := idnum.ParsePersonnummer(plain, nil); err == nil {
 				out = append(out, cand)
 			}
 		}
@@ -143,13 +193,17 @@ func FindPersonnummer(text string) []string {
 // not continued by a hyphen-joined group on either side (a hyphen binds
 // tighter than a space: "2026-1912121212" is one number).
 func alone(r digitRun, from, to int) bool {
-	if from > 0 && r.seps[from] == '-' {
+	if from > 0 && isHyphen(r.seps[from]) {
 		return false
 	}
-	if to+1 < len(r.groups) && r.seps[to+1] == '-' {
+	if to+1 < len(r.groups) && isHyphen(r.seps[to+1]) {
 		return false
 	}
 	return true
+}
+
+func isHyphen(sep string) bool {
+	return sep == "-" || sep == "\u2013" || sep == "\u2011" || sep == "\u2212"
 }
 
 // FindEmail returns the e-mail addresses in text.

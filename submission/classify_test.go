@@ -30,6 +30,9 @@ func TestFindPersonnummer(t *testing.T) {
 		{"omöjligt datum 19121312-1212", nil},
 		{"bankgiro 5050-1055", nil},
 		{"inuti längre tal 919121212121299", nil},
+		{"följt av ett ord: pnr 19121212-1212 2st barn", []string{"19121212-1212"}},
+		{"tankstreck 19121212–1212 och hårt mellanslag 19121212\u00a01212", []string{"19121212–1212", "19121212\u00a01212"}},
+		{"med mellanslag 19121212 1212", []string{"19121212 1212"}},
 		{"ihop med bokstäver AB19121212-1212 och 19121212-1212XY", nil},
 		{"med bindestreck i längre nummer 2026-19121212-1212", nil},
 		{"inom parentes (19121212-1212), sist.19121212-1212", []string{"19121212-1212", "19121212-1212"}},
@@ -74,6 +77,7 @@ func TestFindPhone(t *testing.T) {
 		{"datum 2026-11-25", nil},
 		{"personnummer 19121212-1212", nil},
 		{"ihop med text tel0701234567", nil},
+		{"följt av ett ord: tel 070-123 45 67 2ggr", []string{"070-123 45 67"}},
 		{"+46-8-123 456 78", []string{"+46-8-123 456 78"}},
 	}
 	for _, tc := range tests {
