@@ -1,10 +1,13 @@
 package submission_test
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -15,6 +18,7 @@ import (
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
 
@@ -161,7 +165,19 @@ func TestSubmitIsIdempotent(t *testing.T) {
 
 func TestConcurrentSubmitsOfOneDraft(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	t.Run("one writer", func(t *testing.T) { concurrentSubmitsOfOneDraft(t, setup(t)) })
+	t.Run("group commit", func(t *testing.T) {
+		db, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "group.db"),
+			&sqlitestore.Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		concurrentSubmitsOfOneDraft(t, setupOn(t, db))
+	})
+}
+
+// concurrentSubmitsOfOneDraft: a double-clicked submit returns the one
+// case to every click.
+func concurrentSubmitsOfOneDraft(t *testing.T, b *bundle) {
 	a := b.person(pnrA)
 	d := b.complete(t, a, "forare")
 	var wg sync.WaitGroup

@@ -86,10 +86,10 @@ func (e *executor) prepared(ctx context.Context, q string, read bool) (*sql.Stmt
 		// The writer's only connection is the transaction's: a statement
 		// not prepared yet is prepared on the transaction, once.
 		if s, ok := e.db.wq.lookup(q); ok {
-			ts := e.tx.StmtContext(ctx, s)
+			ts := e.tx.StmtContext(e.c(ctx), s)
 			return ts, func() { _ = ts.Close() }, nil
 		}
-		ts, err := e.tx.PrepareContext(ctx, q)
+		ts, err := e.tx.PrepareContext(e.c(ctx), q)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -143,7 +143,7 @@ func (e *executor) execSQL(ctx context.Context, q string, args ...any) (sql.Resu
 		return nil, err
 	}
 	defer release()
-	return s.ExecContext(ctx, args...)
+	return s.ExecContext(e.c(ctx), args...)
 }
 
 // querySQL runs a read: in the caller's transaction, or on the read pool.
@@ -153,7 +153,7 @@ func (e *executor) querySQL(ctx context.Context, q string, each func(*sql.Rows) 
 		return err
 	}
 	defer release()
-	rows, err := s.QueryContext(ctx, args...)
+	rows, err := s.QueryContext(e.c(ctx), args...)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (e *executor) referenceNext(ctx context.Context, p *storage.ReferenceNextPa
 	var n int64
 	s, release, err := e.prepared(ctx, qRefNext, false)
 	if err == nil {
-		err = s.QueryRowContext(ctx, p.Prefix, p.Year).Scan(&n)
+		err = s.QueryRowContext(e.c(ctx), p.Prefix, p.Year).Scan(&n)
 		release()
 	}
 	if err != nil {

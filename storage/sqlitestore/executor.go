@@ -18,6 +18,20 @@ import (
 type executor struct {
 	db *DB
 	tx *sql.Tx
+	// detached is set for group-commit members: their statements run
+	// without the caller's cancellation (an interrupted statement would
+	// roll back the transaction the whole group shares); methods still
+	// check the context before each call.
+	detached bool
+}
+
+// c returns the context statements run with: ctx, or ctx without its
+// cancellation for a group-commit member.
+func (e *executor) c(ctx context.Context) context.Context {
+	if e.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // stmt returns the prepared statement id for this executor and a func to
@@ -26,7 +40,7 @@ type executor struct {
 // statement); releasing it keeps long transactions from accumulating them.
 func (e *executor) stmt(ctx context.Context, id stmtID) (*sql.Stmt, func()) {
 	if e.tx != nil {
-		s := e.tx.StmtContext(ctx, e.db.ws.s[id])
+		s := e.tx.StmtContext(e.c(ctx), e.db.ws.s[id])
 		return s, func() { _ = s.Close() }
 	}
 	if stmtDefs[id].read {
@@ -38,7 +52,7 @@ func (e *executor) stmt(ctx context.Context, id stmtID) (*sql.Stmt, func()) {
 func (e *executor) exec(ctx context.Context, id stmtID, args ...any) (sql.Result, error) {
 	s, release := e.stmt(ctx, id)
 	defer release()
-	return s.ExecContext(ctx, args...)
+	return s.ExecContext(e.c(ctx), args...)
 }
 
 // queryRow runs a statement expected to return at most one row and scans
@@ -46,14 +60,14 @@ func (e *executor) exec(ctx context.Context, id stmtID, args ...any) (sql.Result
 func (e *executor) queryRow(ctx context.Context, id stmtID, scan func(*sql.Row) error, args ...any) error {
 	s, release := e.stmt(ctx, id)
 	defer release()
-	return scan(s.QueryRowContext(ctx, args...))
+	return scan(s.QueryRowContext(e.c(ctx), args...))
 }
 
 // query runs a statement and calls each for every row.
 func (e *executor) query(ctx context.Context, id stmtID, each func(*sql.Rows) error, args ...any) error {
 	s, release := e.stmt(ctx, id)
 	defer release()
-	rows, err := s.QueryContext(ctx, args...)
+	rows, err := s.QueryContext(e.c(ctx), args...)
 	if err != nil {
 		return err
 	}
@@ -78,7 +92,7 @@ const savepointName = "sqlitestore_op"
 // within a savepoint that is rolled back when fn fails.
 func (e *executor) atomic(ctx context.Context, fn func(e *executor) error) error {
 	if e.tx != nil {
-		if _, err := e.tx.ExecContext(ctx, "SAVEPOINT "+savepointName); err != nil {
+		if _, err := e.tx.ExecContext(e.c(ctx), "SAVEPOINT "+savepointName); err != nil {
 			return err
 		}
 		if err := fn(e); err != nil {
@@ -92,7 +106,7 @@ func (e *executor) atomic(ctx context.Context, fn func(e *executor) error) error
 			}
 			return err
 		}
-		_, err := e.tx.ExecContext(ctx, "RELEASE "+savepointName)
+		_, err := e.tx.ExecContext(e.c(ctx), "RELEASE "+savepointName)
 		return err
 	}
 	sqlTx, err := e.db.writer.BeginTx(ctx, nil)

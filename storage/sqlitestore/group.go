@@ -71,7 +71,7 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 		g.finish(nil)
 		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 	}
-	return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx}, ctx: ctx}, g: g, name: name}, nil
+	return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true}, ctx: ctx}, g: g, name: name}, nil
 }
 
 // finish ends the running member: it joins the pending members when wait
@@ -89,6 +89,16 @@ func (g *group) finish(wait chan error) {
 	<-g.token
 	// A waiter may have given up between the check and the release.
 	g.flushIfIdle()
+}
+
+// end ends the shared transaction now (committing what it still holds,
+// or reporting why it cannot), then passes the token on.
+func (g *group) end(wait chan error) {
+	g.mu.Lock()
+	g.pending = append(g.pending, wait)
+	g.commitLocked()
+	g.mu.Unlock()
+	<-g.token
 }
 
 // flushIfIdle commits pending members when no member runs and nobody
@@ -115,6 +125,10 @@ func (g *group) flushIfIdle() {
 // member the outcome. g.mu is held.
 func (g *group) commitLocked() {
 	if g.sqlTx == nil {
+		for _, ch := range g.pending {
+			ch <- errors.New("sqlitestore: commit: the shared transaction is gone")
+		}
+		g.pending = nil
 		return
 	}
 	err := g.sqlTx.Commit()
@@ -160,12 +174,29 @@ func (t *groupTx) Rollback() error {
 	return t.undo()
 }
 
-// undo rolls the member's savepoint back and passes the token on.
+// undo rolls the member's savepoint back and passes the token on. It
+// returns after the shared transaction the member was part of has ended,
+// so that a caller who then reads (e.g. a concurrent submit of the same
+// draft looking for the first one's case) sees the other members' work.
+//
+// When the savepoint is gone, SQLite itself rolled the shared transaction
+// back (an I/O error, a full disk): the group is ended at once, so that no
+// later member runs outside a transaction, and every pending member gets
+// the commit's error.
 func (t *groupTx) undo() error {
 	c := context.WithoutCancel(t.ctx)
 	_, err1 := t.ex.tx.ExecContext(c, "ROLLBACK TO "+t.name)
-	_, err2 := t.ex.tx.ExecContext(c, "RELEASE "+t.name)
-	t.g.finish(nil)
+	var err2 error
+	if err1 == nil {
+		_, err2 = t.ex.tx.ExecContext(c, "RELEASE "+t.name)
+	}
+	wait := make(chan error, 1)
+	if err1 != nil || err2 != nil {
+		t.g.end(wait)
+	} else {
+		t.g.finish(wait)
+	}
+	<-wait // the outcome of the others' commit is theirs to report
 	if err := errors.Join(err1, err2); err != nil {
 		return fmt.Errorf("sqlitestore: rollback: %w", err)
 	}
