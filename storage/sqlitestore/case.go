@@ -429,18 +429,18 @@ func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) 
 			return invalid(op, "flag without id or path")
 		}
 	}
-	// One statement, so atomic on its own: positions continue after the
-	// flags the case already has.
+	if e.tx == nil {
+		// Outside a transaction the count and the insert must not race
+		// with another insert: run both on the writer in one transaction.
+		return e.atomic(ctx, func(e *executor) error { return e.flagInsert(ctx, p) })
+	}
+	// Positions continue after the flags the case already has; up to
+	// maxFlagRows rows go in one statement (atomic on its own).
 	var base int
 	if err := e.querySQL(ctx, qFlagCount, func(rows *sql.Rows) error {
 		return rows.Scan(&base)
 	}, p.CaseID); err != nil {
 		return fail(ctx, op, p.CaseID, err)
-	}
-	if e.tx == nil {
-		// Outside a transaction the count and the insert must not race
-		// with another insert: run both on the writer in one transaction.
-		return e.atomic(ctx, func(e *executor) error { return e.flagInsert(ctx, p) })
 	}
 	if len(p.Flags) > maxFlagRows {
 		// More rows than one prepared statement takes: insert in chunks,
