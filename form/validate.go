@@ -316,7 +316,7 @@ func (ck *checker) text(cf *cfield, step, path string, v Value) Value {
 	f := cf.field
 	s := strings.TrimSpace(v.s)
 	v.s = s
-	n := utf8.RuneCountInString(s)
+	n, control, nonASCII := scanText(s, f.Type == TypeTextarea)
 	if n > cf.maxLen {
 		ck.fail(step, path, "maxLength", map[string]string{"max": strconv.Itoa(cf.maxLen)})
 		return v
@@ -324,7 +324,7 @@ func (ck *checker) text(cf *cfield, step, path string, v Value) Value {
 	if f.MinLength > 0 && n < f.MinLength {
 		ck.fail(step, path, "minLength", map[string]string{"min": strconv.Itoa(f.MinLength)})
 	}
-	if !utf8.ValidString(s) || hasControl(s, f.Type == TypeTextarea) {
+	if control || (nonASCII && !utf8.ValidString(s)) {
 		ck.fail(step, path, "invalidCharacters", nil)
 		return v
 	}
@@ -398,23 +398,30 @@ func (ck *checker) files(cf *cfield, step, path string, refs []FileRef) {
 	}
 }
 
-// hasControl reports whether s (valid UTF-8) holds a control character
-// (C0, DEL or C1); newlines and tabs are allowed when multiline.
-func hasControl(s string, multiline bool) bool {
+// scanText counts the runes of s in one pass and reports whether it holds
+// a control character (C0, DEL or C1; newlines and tabs are allowed when
+// multiline) and whether it has bytes beyond ASCII (then it must still be
+// checked for valid UTF-8). For valid UTF-8 the count equals
+// utf8.RuneCountInString.
+func scanText(s string, multiline bool) (runes int, control, nonASCII bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c == '\n' || c == '\r' || c == '\t':
-			if !multiline {
-				return true
+		if c < utf8.RuneSelf {
+			runes++
+			if (c < 0x20 || c == 0x7f) && !(multiline && (c == '\n' || c == '\r' || c == '\t')) {
+				control = true
 			}
-		case c < 0x20 || c == 0x7f:
-			return true
-		case c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
-			return true // U+0080 to U+009F
+			continue
+		}
+		nonASCII = true
+		if c&0xC0 != 0x80 {
+			runes++ // a leading byte
+		}
+		if c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F {
+			control = true // U+0080 to U+009F
 		}
 	}
-	return false
+	return runes, control, nonASCII
 }
 
 // AcceptsType reports whether a file field accepts contentType (a type
