@@ -67,7 +67,7 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 	name := "m" + strconv.Itoa(g.seq)
 	sqlTx := g.sqlTx
 	g.mu.Unlock()
-	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+	if _, err := sqlTx.ExecContext(context.WithoutCancel(ctx), "SAVEPOINT "+name); err != nil {
 		g.finish(nil)
 		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 	}
