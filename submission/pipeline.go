@@ -414,14 +414,14 @@ type Manifest struct {
 // earlier returns the receipt of a case already registered from draftID,
 // or under the owner's idempotency key.
 func (p *Pipeline) earlier(ctx context.Context, ex storage.Executor, owner, draftID, key string) (*Receipt, error) {
-	lookups := []*storage.CaseFindParams{{DraftID: draftID}}
+	var lookups []*storage.CaseFindParams
+	if draftID != "" {
+		lookups = append(lookups, &storage.CaseFindParams{DraftID: draftID})
+	}
 	if key != "" {
 		lookups = append(lookups, &storage.CaseFindParams{Owner: owner, IdempotencyKey: key})
 	}
 	for _, l := range lookups {
-		if l.DraftID == "" && l.IdempotencyKey == "" {
-			continue
-		}
 		c, err := ex.CaseFind(ctx, l)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue

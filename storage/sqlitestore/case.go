@@ -249,6 +249,16 @@ func scanCase(rows interface{ Scan(...any) error }, withRecord bool) (*storage.C
 	return &c, nil
 }
 
+// caseConflictOrNotFound explains a conditional write to case id that
+// changed nothing: ErrNotFound when the case does not exist, else
+// ErrConflict.
+func (e *executor) caseConflictOrNotFound(ctx context.Context, op, id string) error {
+	if _, err := e.oneCase(ctx, op, id, qCaseByID, id); err != nil {
+		return err
+	}
+	return fail(ctx, op, id, storage.ErrConflict)
+}
+
 func (e *executor) oneCase(ctx context.Context, op, id, q string, args ...any) (*storage.CaseRow, error) {
 	var out *storage.CaseRow
 	err := e.querySQL(ctx, q, func(rows *sql.Rows) error {
@@ -346,10 +356,7 @@ func (e *executor) caseSetStatus(ctx context.Context, p *storage.CaseSetStatusPa
 		p.To, p.StatusLabel, micros(p.UpdatedAt), p.ID, p.From)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
-			if _, gerr := e.oneCase(ctx, op, p.ID, qCaseByID, p.ID); gerr != nil {
-				return gerr
-			}
-			return fail(ctx, op, p.ID, storage.ErrConflict)
+			return e.caseConflictOrNotFound(ctx, op, p.ID)
 		}
 	}
 	if err != nil {
@@ -544,10 +551,7 @@ func (e *executor) auditAppend(ctx context.Context, p *storage.AuditAppendParams
 		return fail(ctx, op, r.CaseID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, gerr := e.oneCase(ctx, op, r.CaseID, qCaseByID, r.CaseID); gerr != nil {
-			return gerr
-		}
-		return fail(ctx, op, r.CaseID, storage.ErrConflict)
+		return e.caseConflictOrNotFound(ctx, op, r.CaseID)
 	}
 	return nil
 }
