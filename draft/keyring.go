@@ -9,7 +9,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"strings"
+	"sync"
 )
 
 // Key is one AES-256 key of a KeyRing.
@@ -41,6 +44,7 @@ type KeyRing struct {
 	active    string
 	aeads     map[string]cipher.AEAD
 	pseudonym []byte
+	macs      sync.Pool // of hash.Hash: HMAC-SHA256 keyed with pseudonym
 }
 
 // NewKeyRing returns a key ring sealing with active and opening with active
@@ -160,16 +164,26 @@ func (r *KeyRing) open(keyID string, sealed, aad []byte) ([]byte, error) {
 	return plain, nil
 }
 
+// zeroByte separates the parts of an owner key's input.
+var zeroByte = []byte{0}
+
 // ownerKey returns the opaque pseudonym stored as a draft's owner: an
 // HMAC-SHA256 of the acting person and the party acted for. The same person
 // acting for themselves and for an organisation gets two different keys.
 func (r *KeyRing) ownerKey(o owner) string {
-	m := hmac.New(sha256.New, r.pseudonym)
-	m.Write([]byte("etjanst.draft.owner.v1\x00"))
-	m.Write([]byte(o.Actor))
-	m.Write([]byte{0})
-	m.Write([]byte(o.PartyKind))
-	m.Write([]byte{0})
-	m.Write([]byte(o.Party))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	m, _ := r.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, r.pseudonym)
+	}
+	m.Reset()
+	io.WriteString(m, "etjanst.draft.owner.v1\x00")
+	io.WriteString(m, o.Actor)
+	m.Write(zeroByte)
+	io.WriteString(m, o.PartyKind)
+	m.Write(zeroByte)
+	io.WriteString(m, o.Party)
+	var sum [sha256.Size]byte
+	key := base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0]))
+	r.macs.Put(m)
+	return key
 }

@@ -267,3 +267,30 @@ func TestNoErrorOrLogCarriesPersonalData(t *testing.T) {
 	}
 	require.False(t, errors.Is(err, draft.ErrNotFound))
 }
+
+// TestOwnerKeyIsStable pins the owner pseudonym: it is stored with every
+// draft, so a change in its derivation would make every existing draft
+// unreachable. The expected keys are HMAC-SHA256 (pseudonym key 32 × 0x07)
+// of "etjanst.draft.owner.v1\x00" + actor + "\x00" + party kind + "\x00" +
+// party, base64url without padding, computed outside Go.
+func TestOwnerKeyIsStable(t *testing.T) {
+	b := setup(t)
+	a := b.person(pnrA)
+	tests := []struct {
+		name string
+		who  identity.Principal
+		want string
+	}{
+		{"person", a, "h5WT63d1s3abM7__F4TeLwDhoNcAQTCxmowwTJaRRjg"},
+		{"person for company", b.forOrg(a, orgX), "1fIhpaVRhFAaJc8qVZJzSr2YbNKDLQop5-e33hn0W_Y"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 3 { // the MAC is recycled between calls
+				got, err := b.store.OwnerKey(tt.who)
+				require.NoError(t, err)
+				require.Equal(t, tt.want, got)
+			}
+		})
+	}
+}

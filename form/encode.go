@@ -104,7 +104,7 @@ const hexDigits = "0123456789abcdef"
 // invalid UTF-8 becomes U+FFFD.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	if plainJSON(s) {
+	if !scanText(s, false).escape {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
@@ -140,28 +140,6 @@ func appendString(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, '"')
-}
-
-// plainJSON reports whether s can be copied into a JSON string as is:
-// valid UTF-8 without quotes, backslashes, control characters, U+2028 or
-// U+2029. It is the fast path of appendString.
-func plainJSON(s string) bool {
-	multi := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x20 || c == '"' || c == '\\' || c == 0x7f:
-			return false
-		case c == 0xE2:
-			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
-				return false
-			}
-			multi = true
-		case c >= utf8.RuneSelf:
-			multi = true
-		}
-	}
-	return !multi || utf8.ValidString(s)
 }
 
 // DecodeJSON decodes a values document (an object of field IDs, as

@@ -137,7 +137,7 @@ func (f *Form) Check(ctx context.Context, values Values, opts *CheckOptions) (*R
 				if !cf.field.Condition.eval(scope{top: ck.res.Values}) {
 					continue
 				}
-				if v, ok := ck.field(cf, cs.step.ID, cf.field.ID, values[cf.field.ID], values); ok {
+				if v, ok := ck.field(cf, cs.step.ID, fieldPath{id: cf.field.ID}, values[cf.field.ID], values); ok {
 					ck.res.Values[cf.field.ID] = v
 				}
 			}
@@ -191,13 +191,30 @@ type checker struct {
 	idOpts *idnum.Options
 }
 
-func (ck *checker) fail(step, path, code string, params map[string]string) {
-	ck.errs = append(ck.errs, FieldError{Step: step, Field: path, Code: code, Params: params, Message: message(code, params)})
+func (ck *checker) fail(step string, path fieldPath, code string, params map[string]string) {
+	ck.errs = append(ck.errs, FieldError{Step: step, Field: path.String(), Code: code, Params: params, Message: message(code, params)})
+}
+
+// fieldPath names the field being checked: a top-level field, or a field
+// of item index of a repeating group. It becomes a string ("barn[2].namn")
+// only for an error: most answers have none, and building every path
+// cost more than checking a short answer.
+type fieldPath struct {
+	group string // the group's path; "" for a top-level field
+	index int
+	id    string
+}
+
+func (p fieldPath) String() string {
+	if p.group == "" {
+		return p.id
+	}
+	return p.group + "[" + strconv.Itoa(p.index) + "]." + p.id
 }
 
 // field checks one answer and returns its normalised value, and false when
 // nothing is to be kept.
-func (ck *checker) field(cf *cfield, step, path string, v Value, scopeItem Values) (Value, bool) {
+func (ck *checker) field(cf *cfield, step string, path fieldPath, v Value, scopeItem Values) (Value, bool) {
 	f := cf.field
 	if f.Type == TypeInfo {
 		return Value{}, false
@@ -210,7 +227,7 @@ func (ck *checker) field(cf *cfield, step, path string, v Value, scopeItem Value
 			ck.fail(step, path, "required", nil)
 		case f.SoftRequired:
 			p := map[string]string(nil)
-			ck.warns = append(ck.warns, FieldError{Step: step, Field: path, Code: "recommended", Params: p, Message: message("recommended", p)})
+			ck.warns = append(ck.warns, FieldError{Step: step, Field: path.String(), Code: "recommended", Params: p, Message: message("recommended", p)})
 		}
 		if v.kind == KindBool {
 			return v, true
@@ -277,6 +294,7 @@ func (ck *checker) field(cf *cfield, step, path string, v Value, scopeItem Value
 	case KindGroup:
 		ck.counts(cf, step, path, len(v.items))
 		items := make([]Values, 0, len(v.items))
+		group := path.String() // the field ID itself, unless groups nest
 		for i, item := range v.items {
 			if i >= cf.maxItems {
 				break
@@ -286,7 +304,7 @@ func (ck *checker) field(cf *cfield, step, path string, v Value, scopeItem Value
 				if !sf.field.Condition.eval(scope{item: clean, top: ck.res.Values}) {
 					continue
 				}
-				sp := path + "[" + strconv.Itoa(i) + "]." + sf.field.ID
+				sp := fieldPath{group: group, index: i, id: sf.field.ID}
 				if sv, ok := ck.field(sf, step, sp, item[sf.field.ID], item); ok {
 					clean[sf.field.ID] = sv
 				}
@@ -298,7 +316,7 @@ func (ck *checker) field(cf *cfield, step, path string, v Value, scopeItem Value
 	return v, true
 }
 
-func (ck *checker) counts(cf *cfield, step, path string, n int) {
+func (ck *checker) counts(cf *cfield, step string, path fieldPath, n int) {
 	f := cf.field
 	minCode, maxCode := "minItems", "maxItems"
 	if f.Type == TypeMultiChoice {
@@ -312,11 +330,12 @@ func (ck *checker) counts(cf *cfield, step, path string, n int) {
 	}
 }
 
-func (ck *checker) text(cf *cfield, step, path string, v Value) Value {
+func (ck *checker) text(cf *cfield, step string, path fieldPath, v Value) Value {
 	f := cf.field
 	s := strings.TrimSpace(v.s)
 	v.s = s
-	n, control, nonASCII := scanText(s, f.Type == TypeTextarea)
+	scan := scanText(s, f.Type == TypeTextarea)
+	n := scan.runes
 	if n > cf.maxLen {
 		ck.fail(step, path, "maxLength", map[string]string{"max": strconv.Itoa(cf.maxLen)})
 		return v
@@ -324,7 +343,7 @@ func (ck *checker) text(cf *cfield, step, path string, v Value) Value {
 	if f.MinLength > 0 && n < f.MinLength {
 		ck.fail(step, path, "minLength", map[string]string{"min": strconv.Itoa(f.MinLength)})
 	}
-	if control || (nonASCII && !utf8.ValidString(s)) {
+	if scan.control || scan.invalid {
 		ck.fail(step, path, "invalidCharacters", nil)
 		return v
 	}
@@ -377,7 +396,7 @@ func (ck *checker) text(cf *cfield, step, path string, v Value) Value {
 	return v
 }
 
-func (ck *checker) files(cf *cfield, step, path string, refs []FileRef) {
+func (ck *checker) files(cf *cfield, step string, path fieldPath, refs []FileRef) {
 	f := cf.field
 	if len(refs) > cf.maxFiles {
 		ck.fail(step, path, "maxFiles", map[string]string{"max": strconv.Itoa(cf.maxFiles)})
@@ -396,32 +415,6 @@ func (ck *checker) files(cf *cfield, step, path string, refs []FileRef) {
 			return
 		}
 	}
-}
-
-// scanText counts the runes of s in one pass and reports whether it holds
-// a control character (C0, DEL or C1; newlines and tabs are allowed when
-// multiline) and whether it has bytes beyond ASCII (then it must still be
-// checked for valid UTF-8). For valid UTF-8 the count equals
-// utf8.RuneCountInString.
-func scanText(s string, multiline bool) (runes int, control, nonASCII bool) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			runes++
-			if (c < 0x20 || c == 0x7f) && !(multiline && (c == '\n' || c == '\r' || c == '\t')) {
-				control = true
-			}
-			continue
-		}
-		nonASCII = true
-		if c&0xC0 != 0x80 {
-			runes++ // a leading byte
-		}
-		if c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F {
-			control = true // U+0080 to U+009F
-		}
-	}
-	return runes, control, nonASCII
 }
 
 // AcceptsType reports whether a file field accepts contentType (a type
