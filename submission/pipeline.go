@@ -280,6 +280,7 @@ type pending struct {
 	manifest []byte
 	appDoc   string
 	values   []byte
+	digest   []byte // of values
 	warnings []form.FieldError
 	idemKey  string
 	subject  string
@@ -289,7 +290,7 @@ type pending struct {
 // that the write lock is held only for the writes. Classifiers see the
 // record without its case ID, reference and time of arrival.
 func (p *Pipeline) prepare(ctx context.Context, who identity.Principal, h *draft.Handoff, res *form.Result, values []byte, so SubmitOptions) (*pending, error) {
-	pd := &pending{appDoc: uuid.NewString(), values: values, warnings: res.Warnings, idemKey: so.IdempotencyKey}
+	pd := &pending{appDoc: uuid.NewString(), values: values, digest: Digest(values), warnings: res.Warnings, idemKey: so.IdempotencyKey}
 	pd.subject = h.Form.Title.SV
 	rec := Record{
 		Version: RecordVersion, Service: h.Form.ID, FormVersion: h.Form.Version, FormTitle: h.Form.Title,
@@ -298,7 +299,7 @@ func (p *Pipeline) prepare(ctx context.Context, who identity.Principal, h *draft
 			Protected: who.Protected},
 		Evidence:     Evidence{Method: who.Method, Assurance: who.Assurance, AuthTime: who.AuthTime, Provider: so.Evidence},
 		Document:     pd.appDoc,
-		ValuesDigest: hex.EncodeToString(Digest(values)),
+		ValuesDigest: hex.EncodeToString(pd.digest),
 	}
 	for _, w := range res.Warnings {
 		rec.SoftMissing = append(rec.SoftMissing, w.Field)
@@ -365,7 +366,7 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 	}
 	if err := tx.DocumentInsert(ctx, &storage.DocumentInsertParams{Document: storage.DocumentRow{
 		ID: pd.appDoc, CaseID: c.ID, Kind: "application", Name: "ansokan.json", ContentType: "application/json",
-		Size: int64(len(pd.values)), Digest: Digest(pd.values), Content: pd.values, CreatedAt: now,
+		Size: int64(len(pd.values)), Digest: pd.digest, Content: pd.values, CreatedAt: now,
 	}}); err != nil {
 		return nil, fmt.Errorf("submission: register: %w", err)
 	}

@@ -18,7 +18,9 @@ import (
 // all durable. Members run one after the other, in arrival order, so their
 // savepoints never interleave; a member's Commit releases its savepoint
 // and returns only after the shared COMMIT, with its error. A member that
-// rolls back undoes only its savepoint.
+// rolls back undoes only its savepoint. The first member of a group needs
+// none: until it finishes the transaction holds only its work, so its
+// rollback rolls the transaction back.
 //
 // The shared transaction is committed when the member finishing its work
 // sees no other transaction waiting to begin, or when max members are
@@ -62,6 +64,11 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 			return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 		}
 		g.sqlTx = sqlTx
+		g.mu.Unlock()
+		// The first member needs no savepoint: the shared transaction
+		// holds nothing else until it finishes, so undoing it is a
+		// plain rollback. A lone writer pays nothing for the group.
+		return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true}, ctx: ctx}, g: g}, nil
 	}
 	g.seq++
 	name := "m" + strconv.Itoa(g.seq)
@@ -72,6 +79,22 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 	}
 	return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true}, ctx: ctx}, g: g, name: name}, nil
+}
+
+// abort rolls the whole shared transaction back for its first member,
+// whose work is all it holds (no member is pending yet), and passes the
+// token on.
+func (g *group) abort() error {
+	g.mu.Lock()
+	err := g.sqlTx.Rollback()
+	g.sqlTx = nil
+	g.mu.Unlock()
+	<-g.token
+	g.flushIfIdle()
+	if err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("sqlitestore: rollback: %w", err)
+	}
+	return nil
 }
 
 // finish ends the running member: it joins the pending members when wait
@@ -145,7 +168,7 @@ func (g *group) commitLocked() {
 type groupTx struct {
 	tx
 	g    *group
-	name string
+	name string // of its savepoint; "" for the group's first member
 }
 
 func (t *groupTx) Commit() error {
@@ -157,9 +180,11 @@ func (t *groupTx) Commit() error {
 		t.undo()
 		return fmt.Errorf("sqlitestore: commit: %w", err)
 	}
-	if _, err := t.ex.tx.ExecContext(context.WithoutCancel(t.ctx), "RELEASE "+t.name); err != nil {
-		t.undo()
-		return fmt.Errorf("sqlitestore: commit: %w", interpretError(t.ctx, err))
+	if t.name != "" {
+		if _, err := t.ex.tx.ExecContext(context.WithoutCancel(t.ctx), "RELEASE "+t.name); err != nil {
+			t.undo()
+			return fmt.Errorf("sqlitestore: commit: %w", interpretError(t.ctx, err))
+		}
 	}
 	wait := make(chan error, 1)
 	t.g.finish(wait)
@@ -184,6 +209,9 @@ func (t *groupTx) Rollback() error {
 // later member runs outside a transaction, and every pending member gets
 // the commit's error.
 func (t *groupTx) undo() error {
+	if t.name == "" {
+		return t.g.abort()
+	}
 	c := context.WithoutCancel(t.ctx)
 	_, err1 := t.ex.tx.ExecContext(c, "ROLLBACK TO "+t.name)
 	var err2 error

@@ -82,6 +82,24 @@ func TestGroupCommitMembers(t *testing.T) {
 		}
 	}
 
+	// The first member of a group runs without a savepoint: its rollback
+	// undoes the shared transaction, and members that queued behind it
+	// start a new one.
+	first, err := db.Begin(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, insert(t.Context(), first, "first"))
+	second := make(chan error, 1)
+	go func() {
+		second <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error { return insert(ctx, tx, "second") })
+	}()
+	require.NoError(t, first.Rollback())
+	require.NoError(t, <-second)
+	for id, want := range map[string]int{"first": 0, "second": 1} {
+		var count int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM drafts WHERE id = ?`, id).Scan(&count))
+		require.Equal(t, want, count, id)
+	}
+
 	// A member whose ctx ends while it waits leaves nothing behind and
 	// strands nobody.
 	ctx, cancel := context.WithCancel(t.Context())

@@ -763,6 +763,19 @@ func (s *suite) testCase(t *testing.T) {
 		requireFlags(t, "c1", want, b.listFlags(b.d, "c1"))
 		requireFlags(t, "c2", []storage.FlagRow{flag("f-other", "x", nil, false)}, b.listFlags(b.d, "c2"))
 		require.Empty(t, b.listFlags(b.d, "c3"))
+
+		// Large batches (a driver may split them) keep their order, on
+		// their own and inside a transaction after earlier flags.
+		b.insertCase("c3", ownerA, nil)
+		var many []storage.FlagRow
+		for i := range 70 {
+			many = append(many, flag(fmt.Sprintf("f-many-%02d", i), fmt.Sprintf("lista[%d].namn", i), nil, i%3 == 0))
+		}
+		require.NoError(t, b.d.FlagInsert(b.ctx, &storage.FlagInsertParams{CaseID: "c3", Flags: many[:40]}))
+		require.NoError(t, storage.WithTx(b.ctx, b.d, func(ctx context.Context, tx storage.Tx) error {
+			return tx.FlagInsert(ctx, &storage.FlagInsertParams{CaseID: "c3", Flags: many[40:]})
+		}))
+		requireFlags(t, "c3", many, b.listFlags(b.d, "c3"))
 	})
 
 	t.Run("FlagErrors", func(t *testing.T) {
