@@ -34,14 +34,29 @@ type latencies struct {
 func (l *latencies) add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
 
 func (l *latencies) report(b *testing.B) {
-	slices.Sort(l.d)
 	if len(l.d) == 0 {
 		return
 	}
-	pct := func(p float64) float64 { return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds()) }
-	b.ReportMetric(pct(0.50), "p50-µs")
-	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(l.pct(0.50), "p50-µs")
+	b.ReportMetric(l.pct(0.99), "p99-µs")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+}
+
+// pct returns the p-th percentile in µs (0 when empty).
+func (l *latencies) pct(p float64) float64 {
+	if len(l.d) == 0 {
+		return 0
+	}
+	slices.Sort(l.d)
+	return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds())
+}
+
+func (l *latencies) sum() time.Duration {
+	var t time.Duration
+	for _, d := range l.d {
+		t += d
+	}
+	return t
 }
 
 // run calls op(i) for i in [0, b.N) from conc goroutines, timing each.
@@ -89,6 +104,34 @@ func BenchmarkSubmit(b *testing.B) {
 		b.Run(fmt.Sprintf("etjanst-sqlite/submitters=%d", conc), func(b *testing.B) { benchPipeline(b, setup(b), conc) })
 		b.Run(fmt.Sprintf("baseline-bare-sql/submitters=%d", conc), func(b *testing.B) { benchBaseline(b, conc) })
 	}
+	// One submitter, both in one loop, alternating, so that both see the
+	// same machine noise (fsync times vary a lot on a shared box);
+	// reports the ratio baseline time / etjanst time.
+	b.Run("interleaved-sqlite/submitters=1", func(b *testing.B) {
+		submit := preparePipeline(b, setup(b), b.N)
+		base := prepareBaseline(b, b.N)
+		var ours, raw latencies
+		b.ResetTimer()
+		for i := range b.N {
+			t0 := time.Now()
+			if err := submit(i); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if err := base(i); err != nil {
+				b.Fatal(err)
+			}
+			ours.add(t1.Sub(t0))
+			raw.add(time.Since(t1))
+		}
+		b.StopTimer()
+		o, r := ours.sum(), raw.sum()
+		b.ReportMetric(float64(o.Microseconds())/float64(b.N), "etjanst-µs/op")
+		b.ReportMetric(float64(r.Microseconds())/float64(b.N), "baseline-µs/op")
+		b.ReportMetric(ours.pct(0.5), "etjanst-p50-µs")
+		b.ReportMetric(raw.pct(0.5), "baseline-p50-µs")
+		b.ReportMetric(float64(r)/float64(o), "ratio")
+	})
 	// With group commit, concurrent submits share one flush.
 	b.Run("etjanst-sqlite-groupcommit/submitters=8", func(b *testing.B) {
 		db, err := sqlitestore.Open(context.Background(), filepath.Join(b.TempDir(), "group.db"),
@@ -108,13 +151,21 @@ func BenchmarkSubmit(b *testing.B) {
 }
 
 func benchPipeline(b *testing.B, bb *bundle, conc int) {
+	submit := preparePipeline(b, bb, b.N)
+	b.ReportAllocs()
+	run(b, conc, submit)
+}
+
+// preparePipeline saves n drafts of 4 KB and returns the submit of the
+// i-th.
+func preparePipeline(b *testing.B, bb *bundle, n int) func(i int) error {
 	pipe, err := submission.NewPipeline(bb.db, bb.drafts, &submission.Options{Notifier: outboxNotifier{}, ReferencePrefix: "KS", Now: bb.clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
-	whos := make([]identity.Principal, b.N)
-	ids := make([]string, b.N)
-	for i := range b.N {
+	whos := make([]identity.Principal, n)
+	ids := make([]string, n)
+	for i := range n {
 		whos[i] = bb.person([]string{pnrA, pnrB}[i%2])
 		d, err := bb.drafts.Create(bb.ctx, whos[i], "parkering", nil)
 		if err != nil {
@@ -128,14 +179,22 @@ func benchPipeline(b *testing.B, bb *bundle, conc int) {
 		}
 		ids[i] = d.ID
 	}
-	b.ReportAllocs()
-	run(b, conc, func(i int) error {
+	return func(i int) error {
 		_, err := pipe.Submit(bb.ctx, whos[i], ids[i], nil)
 		return err
-	})
+	}
 }
 
 func benchBaseline(b *testing.B, conc int) {
+	tx := prepareBaseline(b, b.N)
+	b.ReportAllocs()
+	run(b, conc, tx)
+}
+
+// prepareBaseline inserts n drafts of 4 KB into a bare database with the
+// same schema and settings, and returns the baseline transaction of the
+// i-th: the four statements in one bare SQL transaction.
+func prepareBaseline(b *testing.B, n int) func(i int) error {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "raw.db")
 	db, err := sqlitestore.Open(ctx, path, &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler)}) // the same schema
@@ -147,11 +206,11 @@ func benchBaseline(b *testing.B, conc int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer raw.Close()
+	b.Cleanup(func() { _ = raw.Close() })
 	payload := make([]byte, 4096)
 	_, _ = rand.Read(payload)
 	now := time.Now().UnixMicro()
-	ids := make([]string, b.N)
+	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = uuid.NewString()
 		if _, err := raw.Exec(`INSERT INTO drafts (id, owner, form_id, form_version, revision, step, progress, key_id, created_at,
@@ -159,8 +218,7 @@ func benchBaseline(b *testing.B, conc int) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportAllocs()
-	run(b, conc, func(i int) error {
+	return func(i int) error {
 		tx, err := raw.Begin()
 		if err != nil {
 			return err
@@ -187,7 +245,7 @@ func benchBaseline(b *testing.B, conc int) {
 			return err
 		}
 		return tx.Commit()
-	})
+	}
 }
 
 func benchBaselinePG(b *testing.B, conc int) {

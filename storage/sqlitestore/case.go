@@ -130,7 +130,7 @@ func warmStatements() []string {
 	qs := []string{qRefNext, qCaseInsert, qCaseByID, qCaseByOwner, qCaseByDraft, qCaseByKey, qCaseByRef,
 		qDocumentInsert, qAuditAppend}
 	for n := 1; n <= maxFlagRows; n++ {
-		qs = append(qs, flagInsertSQL(n))
+		qs = append(qs, flagInserts[n])
 	}
 	return qs
 }
@@ -456,6 +456,14 @@ func (e *executor) flagInsert(ctx context.Context, p *storage.FlagInsertParams) 
 // 1 to maxFlagRows rows are prepared at Open.
 const maxFlagRows = 16
 
+// flagInserts holds flagInsertSQL(n) at n, for n from 1 to maxFlagRows.
+var flagInserts = func() (q [maxFlagRows + 1]string) {
+	for n := 1; n <= maxFlagRows; n++ {
+		q[n] = flagInsertSQL(n)
+	}
+	return q
+}()
+
 // flagInsertSQL returns the insert of n flag rows, numbered after the
 // flags the case has already: ?1 is the case ID, then eight parameters per
 // row. The count is an uncorrelated subquery over the target table, which
@@ -484,7 +492,7 @@ func (e *executor) insertFlagRows(ctx context.Context, op, caseID string, flags 
 		osl, _ := json.Marshal(nonNil(f.OSL))
 		args = append(args, f.ID, f.DocumentID, f.Path, f.Kind, f.Reason, string(osl), f.Article9)
 	}
-	if _, err := e.execSQL(ctx, flagInsertSQL(len(flags)), args...); err != nil {
+	if _, err := e.execSQL(ctx, flagInserts[len(flags)], args...); err != nil {
 		return fail(ctx, op, caseID, err)
 	}
 	return nil
