@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-playground/validator/v10"
+	"github.com/stretchr/testify/require"
 
 	"github.com/etjanst/etjanst/form"
 )
@@ -152,4 +155,65 @@ func BenchmarkCanonicalEncoding(b *testing.B) {
 		buf = values.AppendCanonical(buf[:0])
 	}
 	_ = slices.Clone(buf)
+}
+
+// benchValuesDoc is a canonical values document of testForm of about 4 KB:
+// a long Swedish text with newlines, a few numbers, a multichoice list, a
+// file reference and a group of 5 items.
+func benchValuesDoc() []byte {
+	story := strings.Repeat("Jag har svårt att gå längre sträckor på grund av min höftledsartros. "+
+		"Med rollator klarar jag ungefär 200 meter, sedan måste jag vila.\nBussen till vårdcentralen går för sällan. ", 17)
+	amount, _ := form.Decimal("1234,5")
+	kids := make([]form.Values, 5)
+	for i := range kids {
+		kids[i] = form.Values{"kidName": form.String(fmt.Sprintf("Åsa Öberg %d", i)), "kidAge": form.Int(int64(3 + i)),
+			"school": form.String("Ängsskolan i Västerås")}
+	}
+	v := form.Values{
+		"name": form.String("Örjan Ängström"), "pnr": form.String("191212121212"), "email": form.String("orjan@example.se"),
+		"phone": form.String("070-123 45 67"), "zip": form.String("123 45"), "role": form.String("passenger"),
+		"distance": form.Int(150), "amount": amount, "from": form.Date(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)),
+		"aids": form.List("wheelchair", "crutches"), "story": form.String(story), "consent": form.Bool(true), "kids": form.Group(kids...),
+		"certificate": form.Files(form.FileRef{ID: "a1", Name: "läkarintyg.pdf", ContentType: "application/pdf", Size: 81234,
+			SHA256: strings.Repeat("ab", 32)}),
+	}
+	doc, _ := v.MarshalJSON()
+	return doc
+}
+
+// BenchmarkDecodeJSON decodes a 4 KB values document; the baseline is the
+// encoding/json implementation DecodeJSON had before its own parser
+// (form.DecodeJSONStd, from an internal test file), in the same run. The
+// baseline reports the speed-up: its time over DecodeJSON's.
+func BenchmarkDecodeJSON(b *testing.B) {
+	f := testForm()
+	doc := benchValuesDoc()
+	got, err := form.DecodeJSON(f, doc)
+	require.NoError(b, err)
+	want, err := form.DecodeJSONStd(f, doc)
+	require.NoError(b, err)
+	require.True(b, got.Equal(want))
+	var nsPerOp float64
+	b.Run("etjanst", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := form.DecodeJSON(f, doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+		nsPerOp = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+	b.Run("baseline-encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := form.DecodeJSONStd(f, doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if nsPerOp > 0 {
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/nsPerOp, "speedup")
+		}
+	})
 }

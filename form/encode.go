@@ -1,10 +1,7 @@
 package form
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -156,147 +153,7 @@ func DecodeJSON(f *Form, data []byte) (Values, error) {
 	if len(data) > MaxValuesSize {
 		return nil, fmt.Errorf("form: values of %d bytes (max %d): %w", len(data), MaxValuesSize, ErrTooLarge)
 	}
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, &ValidationError{Fields: []FieldError{{Code: "json", Message: T("Svaren är inte giltig JSON.", "The answers are not valid JSON.")}}}
-	}
-	if dec.More() {
-		return nil, &ValidationError{Fields: []FieldError{{Code: "json", Message: T("Svaren är inte giltig JSON.", "The answers are not valid JSON.")}}}
-	}
-	d := jsonDecoder{}
-	out := make(Values, len(raw))
-	for _, k := range slices.Sorted(maps.Keys(raw)) {
-		cf, ok := c.fields[k]
-		if !ok {
-			d.fail("", k, "unknownField")
-			continue
-		}
-		if v, ok := d.value(cf, cf.step, k, raw[k]); ok {
-			out[k] = v
-		}
-	}
-	if len(d.errs) > 0 {
-		return out, &ValidationError{Fields: d.errs}
-	}
-	return out, nil
-}
-
-type jsonDecoder struct{ errs []FieldError }
-
-func (d *jsonDecoder) fail(step, path, code string) {
-	d.errs = append(d.errs, FieldError{Step: step, Field: path, Code: code, Message: message(code, nil)})
-}
-
-func (d *jsonDecoder) value(cf *cfield, step, path string, raw json.RawMessage) (Value, bool) {
-	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		return Value{}, false
-	}
-	kind := cf.field.Type.Kind()
-	var x any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if kind != KindGroup {
-		if err := dec.Decode(&x); err != nil {
-			d.fail(step, path, "type")
-			return Value{}, false
-		}
-	}
-	switch kind {
-	case KindNone:
-		d.fail(step, path, "notAllowed")
-		return Value{}, false
-	case KindText, KindDate:
-		switch t := x.(type) {
-		case string:
-			if kind == KindDate {
-				if v, ok := coerce(String(t), KindDate); ok {
-					return v, true
-				}
-			}
-			return String(t), true
-		case json.Number:
-			return String(t.String()), true
-		}
-	case KindInt, KindDecimal:
-		switch t := x.(type) {
-		case json.Number:
-			if v, ok := coerce(String(t.String()), kind); ok {
-				return v, true
-			}
-			return String(t.String()), true // kept; validation reports it
-		case bool:
-			return String(strconv.FormatBool(t)), true // kept; validation reports it
-		case string:
-			if v, ok := coerce(String(t), kind); ok {
-				return v, true
-			}
-			return String(t), true // kept; validation reports it
-		}
-	case KindBool:
-		switch t := x.(type) {
-		case bool:
-			return Bool(t), true
-		case string:
-			if v, ok := coerce(String(t), KindBool); ok {
-				return v, true
-			}
-		}
-	case KindList:
-		if l, ok := x.([]any); ok {
-			out := make([]string, 0, len(l))
-			for _, e := range l {
-				s, ok := e.(string)
-				if !ok {
-					d.fail(step, path, "type")
-					return Value{}, false
-				}
-				out = append(out, s)
-			}
-			return Value{kind: KindList, list: sortByOptions(out, cf.options)}, true
-		}
-		if s, ok := x.(string); ok {
-			return List(s), true
-		}
-	case KindFiles:
-		var refs []FileRef
-		if err := json.Unmarshal(raw, &refs); err == nil {
-			return Files(refs...), true
-		}
-	case KindGroup:
-		var items []map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			break
-		}
-		if len(items) > HardMaxItems {
-			d.fail(step, path, "maxItems")
-			return Value{}, false
-		}
-		subs := make(map[string]*cfield, len(cf.sub))
-		for _, s := range cf.sub {
-			subs[s.field.ID] = s
-		}
-		out := make([]Values, 0, len(items))
-		for i, item := range items {
-			vs := make(Values, len(item))
-			for _, k := range slices.Sorted(maps.Keys(item)) {
-				sp := path + "[" + strconv.Itoa(i) + "]." + k
-				sf, ok := subs[k]
-				if !ok {
-					d.fail(step, sp, "unknownField")
-					continue
-				}
-				if v, ok := d.value(sf, step, sp, item[k]); ok {
-					vs[k] = v
-				}
-			}
-			out = append(out, vs)
-		}
-		return Group(out...), true
-	}
-	d.fail(step, path, "type")
-	return Value{}, false
+	return decodeValues(c, data)
 }
 
 // sortByOptions orders selected options as the form lists them (unknown
