@@ -212,7 +212,7 @@ func prepareBaseline(b *testing.B, n int) func(i int) error {
 	now := time.Now().UnixMicro()
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = uuid.NewString()
+		ids[i] = uuid.NewString() // drafts have random IDs
 		if _, err := raw.Exec(`INSERT INTO drafts (id, owner, form_id, form_version, revision, step, progress, key_id, created_at,
 			updated_at, expires_at, payload) VALUES (?, 'o', 'f', 1, 1, 's', 0, 'k1', ?, ?, ?, ?)`, ids[i], now, now, now, payload); err != nil {
 			b.Fatal(err)
@@ -224,7 +224,7 @@ func prepareBaseline(b *testing.B, n int) func(i int) error {
 			return err
 		}
 		defer tx.Rollback()
-		caseID := uuid.NewString()
+		caseID := v7()
 		if _, err := tx.Exec(`INSERT INTO cases (id, reference, prefix, year, seq, service, form_version, owner, draft_id, status,
 			status_label, subject_line, received_at, updated_at, digest, manifest, record)
 			VALUES (?, ?, 'KS', 2026, ?, 'f', 1, 'o', ?, 'submitted', '', 'x', ?, ?, ?, X'7B7D', ?)`,
@@ -234,11 +234,11 @@ func prepareBaseline(b *testing.B, n int) func(i int) error {
 		if _, err := tx.Exec(`INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9)
 			VALUES (?, ?, 0, 'd', 'sender', 'name', 'sender', '[]', 0), (?, ?, 1, 'd', 'pnr', 'identityNumber', 'field', '[]', 0),
 			(?, ?, 2, 'd', 'diagnos', 'health', 'field', '["25:1"]', 1)`,
-			uuid.NewString(), caseID, uuid.NewString(), caseID, uuid.NewString(), caseID); err != nil {
+			v7(), caseID, v7(), caseID, v7(), caseID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO outbox (id, channel, kind, dedupe_key, recipient, state, created_at, next_attempt_at, payload)
-			VALUES (?, 'inbox', 'submitted', ?, 'r', 'pending', ?, ?, X'00')`, uuid.NewString(), "submitted:"+caseID, now, now); err != nil {
+			VALUES (?, 'inbox', 'submitted', ?, 'r', 'pending', ?, ?, X'00')`, v7(), "submitted:"+caseID, now, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`DELETE FROM drafts WHERE id = ?`, ids[i]); err != nil {
@@ -261,7 +261,7 @@ func benchBaselinePG(b *testing.B, conc int) {
 	now := time.Now().UTC()
 	ids := make([]string, b.N)
 	for i := range ids {
-		ids[i] = uuid.NewString()
+		ids[i] = uuid.NewString() // drafts have random IDs
 		if _, err := raw.Exec(ctx, `INSERT INTO drafts (id, owner, form_id, form_version, revision, step, completed_steps, progress,
 			key_id, created_at, updated_at, expires_at, payload) VALUES ($1, 'o', 'f', 1, 1, 's', '{}', 0, 'k1', $2, $2, $2, $3)`,
 			ids[i], now, payload); err != nil {
@@ -275,7 +275,7 @@ func benchBaselinePG(b *testing.B, conc int) {
 			return err
 		}
 		defer tx.Rollback(ctx)
-		caseID := uuid.NewString()
+		caseID := v7()
 		if _, err := tx.Exec(ctx, `INSERT INTO cases (id, reference, prefix, year, seq, service, form_version, owner, draft_id,
 			status, status_label, subject_line, received_at, updated_at, digest, manifest, audit_seq, record)
 			VALUES ($1, $2, 'KS', 2026, $3, 'f', 1, 'o', $4, 'submitted', '', 'x', $5, $5, $6, '{}', 0, $7)`,
@@ -285,12 +285,12 @@ func benchBaselinePG(b *testing.B, conc int) {
 		if _, err := tx.Exec(ctx, `INSERT INTO secrecy_flags (id, case_id, document_id, path, kind, reason, osl, article9)
 			VALUES ($1, $2, 'd', 'sender', 'name', 'sender', '{}', false), ($3, $2, 'd', 'pnr', 'identityNumber', 'field', '{}', false),
 			($4, $2, 'd', 'diagnos', 'health', 'field', '{25:1}', true)`,
-			uuid.NewString(), caseID, uuid.NewString(), uuid.NewString()); err != nil {
+			v7(), caseID, v7(), v7()); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO outbox (id, channel, kind, dedupe_key, recipient, state, attempts, created_at,
 			next_attempt_at, payload) VALUES ($1, 'inbox', 'submitted', $2, 'r', 'pending', 0, $3, $3, '\\x00')`,
-			uuid.NewString(), "submitted:"+caseID, now); err != nil {
+			v7(), "submitted:"+caseID, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM drafts WHERE id = $1`, ids[i]); err != nil {
@@ -299,3 +299,8 @@ func benchBaselinePG(b *testing.B, conc int) {
 		return tx.Commit(ctx)
 	})
 }
+
+// v7 returns a time-ordered UUID, the kind the pipeline gives cases,
+// documents, flags and outbox rows, so that the baselines write their
+// indexes the same way.
+func v7() string { return uuid.Must(uuid.NewV7()).String() }

@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
@@ -460,7 +458,7 @@ func checkText(text string, required bool) error {
 
 // insertTextDoc stores an officer's or applicant's text as a document.
 func insertTextDoc(ctx context.Context, tx storage.Tx, caseID, kind, name string, content []byte, now time.Time) (string, error) {
-	id := uuid.NewString()
+	id := newID()
 	err := tx.DocumentInsert(ctx, &storage.DocumentInsertParams{Document: storage.DocumentRow{
 		ID: id, CaseID: caseID, Kind: kind, Name: name, ContentType: "application/json", Size: int64(len(content)),
 		Digest: Digest(content), Content: content, CreatedAt: now}})
@@ -715,7 +713,7 @@ func insertFlags(ctx context.Context, tx storage.Tx, caseID string, flags []Flag
 	}
 	rows := make([]storage.FlagRow, len(flags))
 	for i, f := range flags {
-		rows[i] = storage.FlagRow{ID: uuid.NewString(), CaseID: caseID, DocumentID: f.Document, Path: f.Path, Kind: f.Kind,
+		rows[i] = storage.FlagRow{ID: newID(), CaseID: caseID, DocumentID: f.Document, Path: f.Path, Kind: f.Kind,
 			Reason: f.Reason, OSL: f.OSL, Article9: f.Article9}
 	}
 	if err := tx.FlagInsert(ctx, &storage.FlagInsertParams{CaseID: caseID, Flags: rows}); err != nil {

@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 type outboxNotifier struct{}
 
 func (outboxNotifier) Notify(ctx context.Context, tx storage.Tx, e submission.Event) error {
-	_, err := tx.OutboxInsert(ctx, &storage.OutboxInsertParams{ID: uuid.NewString(), Channel: "inbox", Kind: string(e.Kind),
+	_, err := tx.OutboxInsert(ctx, &storage.OutboxInsertParams{ID: uuid.Must(uuid.NewV7()).String(), Channel: "inbox", Kind: string(e.Kind),
 		DedupeKey: string(e.Kind) + ":" + e.CaseID, Recipient: e.Applicant.Key(), Payload: []byte(e.Reference), CreatedAt: e.At})
 	return err
 }

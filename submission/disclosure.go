@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/storage"
@@ -115,7 +113,7 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 	if who != nil {
 		owner, _ = c.drafts.OwnerKey(*who)
 	}
-	id := uuid.NewString()
+	id := newID()
 	err := storage.WithTx(ctx, c.db, func(ctx context.Context, tx storage.Tx) error {
 		row, err := tx.CaseFind(ctx, &storage.CaseFindParams{Reference: strings.TrimSpace(p.Reference)})
 		if err != nil {

@@ -290,7 +290,7 @@ type pending struct {
 // that the write lock is held only for the writes. Classifiers see the
 // record without its case ID, reference and time of arrival.
 func (p *Pipeline) prepare(ctx context.Context, who identity.Principal, h *draft.Handoff, res *form.Result, values []byte, so SubmitOptions) (*pending, error) {
-	pd := &pending{appDoc: uuid.NewString(), values: values, digest: Digest(values), warnings: res.Warnings, idemKey: so.IdempotencyKey}
+	pd := &pending{appDoc: newID(), values: values, digest: Digest(values), warnings: res.Warnings, idemKey: so.IdempotencyKey}
 	pd.subject = h.Form.Title.SV
 	rec := Record{
 		Version: RecordVersion, Service: h.Form.ID, FormVersion: h.Form.Version, FormTitle: h.Form.Title,
@@ -315,7 +315,7 @@ func (p *Pipeline) prepare(ctx context.Context, who identity.Principal, h *draft
 		if _, ok := referenced[a.ID]; !ok {
 			continue
 		}
-		rec.Attachments = append(rec.Attachments, Attachment{ID: a.ID, Document: uuid.NewString(), Field: a.Field,
+		rec.Attachments = append(rec.Attachments, Attachment{ID: a.ID, Document: newID(), Field: a.Field,
 			Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
 	}
 	pd.record = rec
@@ -344,7 +344,7 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 		return nil, fmt.Errorf("submission: reference: %w", err)
 	}
 	rec := pd.record
-	rec.CaseID = uuid.NewString()
+	rec.CaseID = newID()
 	rec.Reference = p.opts.ReferencePrefix + " " + strconv.Itoa(year) + "/" + fmt.Sprintf("%06d", seq)
 	rec.ReceivedAt = now
 	encoded, err := rec.Encode()
@@ -470,3 +470,11 @@ func mapNotFound(err error) error {
 	}
 	return err
 }
+
+// newID returns a new ID for a case, document, flag or disclosure request:
+// a time-ordered UUID (version 7), so that the rows of new cases land at
+// the end of their indexes, in pages the writer has just used, instead of
+// at random places that must first be read from disk. The time it carries
+// is the registration time, which the record states anyway. (Draft IDs
+// stay random: a draft is not a record.)
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
