@@ -213,7 +213,7 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 		db, err = pgstore.Open(ctx, cfg.Database, &pgstore.Options{Logger: logger, Now: now})
 	} else {
 		// Group commit: concurrent applicants' writes share one flush.
-		db, err = sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "etjanst.db"), &sqlitestore.Options{Logger: logger, Now: now, GroupCommit: 8})
+		db, err = sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "etjanst.db"), &sqlitestore.Options{Logger: logger, Now: now})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

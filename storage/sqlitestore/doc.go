@@ -19,6 +19,13 @@
 // transaction use a pool of read-only (mode=ro, query_only) connections,
 // Options.ReadConns, 4 by default. Statements are prepared once at Open.
 //
+// Transactions that arrive while another runs share its commit (group
+// commit, Options.GroupCommit, up to 8 by default): each runs in a
+// savepoint of its own, so it is still all or nothing, and one flush of
+// the log makes the whole group durable. Concurrent submits then cost far
+// fewer flushes; a lone writer pays nothing. A transaction whose context
+// ends before it commits is rolled back. GroupCommit 1 turns it off.
+//
 // One DB per file per process. Several processes may open the same file
 // (SQLite locks it), but then writers contend through the busy timeout;
 // for many application instances use the PostgreSQL driver.

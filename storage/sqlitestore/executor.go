@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/etjanst/etjanst/storage"
@@ -23,6 +24,57 @@ type executor struct {
 	// roll back the transaction the whole group shares); methods still
 	// check the context before each call.
 	detached bool
+	// guard, for a group-commit member, lets its transaction be ended
+	// from another goroutine (see memberGuard); nil otherwise.
+	guard *memberGuard
+}
+
+// memberGuard lets a group-commit member be rolled back from another
+// goroutine when its context ends while it still holds the group (as
+// database/sql does for a plain transaction), without racing its own
+// statements: each statement holds mu for reading, ending the member
+// holds it for writing, and statements after the end fail with
+// storage.ErrTxDone.
+type memberGuard struct {
+	mu    sync.RWMutex
+	ended bool
+}
+
+// end marks the member ended, once; it reports whether this call did.
+func (g *memberGuard) end() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ended {
+		return false
+	}
+	g.ended = true
+	return true
+}
+
+// hold keeps a group member's transaction from ending during one
+// statement; the returned func releases it.
+func (e *executor) hold() (func(), error) {
+	if e.guard == nil {
+		return func() {}, nil
+	}
+	e.guard.mu.RLock()
+	if e.guard.ended {
+		e.guard.mu.RUnlock()
+		return nil, storage.ErrTxDone
+	}
+	return e.guard.mu.RUnlock, nil
+}
+
+// txExec runs a statement without arguments in the executor's
+// transaction.
+func (e *executor) txExec(ctx context.Context, q string) error {
+	release, err := e.hold()
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = e.tx.ExecContext(ctx, q)
+	return err
 }
 
 // c returns the context statements run with: ctx, or ctx without its
@@ -38,19 +90,26 @@ func (e *executor) c(ctx context.Context) context.Context {
 // release it. Inside a transaction the writer's statement is bound to the
 // transaction's connection (database/sql reuses the connection's prepared
 // statement); releasing it keeps long transactions from accumulating them.
-func (e *executor) stmt(ctx context.Context, id stmtID) (*sql.Stmt, func()) {
+func (e *executor) stmt(ctx context.Context, id stmtID) (*sql.Stmt, func(), error) {
 	if e.tx != nil {
+		release, err := e.hold()
+		if err != nil {
+			return nil, nil, err
+		}
 		s := e.tx.StmtContext(e.c(ctx), e.db.ws.s[id])
-		return s, func() { _ = s.Close() }
+		return s, func() { _ = s.Close(); release() }, nil
 	}
 	if stmtDefs[id].read {
-		return e.db.rs.s[id], func() {}
+		return e.db.rs.s[id], func() {}, nil
 	}
-	return e.db.ws.s[id], func() {}
+	return e.db.ws.s[id], func() {}, nil
 }
 
 func (e *executor) exec(ctx context.Context, id stmtID, args ...any) (sql.Result, error) {
-	s, release := e.stmt(ctx, id)
+	s, release, err := e.stmt(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	return s.ExecContext(e.c(ctx), args...)
 }
@@ -58,14 +117,20 @@ func (e *executor) exec(ctx context.Context, id stmtID, args ...any) (sql.Result
 // queryRow runs a statement expected to return at most one row and scans
 // it; no row is sql.ErrNoRows.
 func (e *executor) queryRow(ctx context.Context, id stmtID, scan func(*sql.Row) error, args ...any) error {
-	s, release := e.stmt(ctx, id)
+	s, release, err := e.stmt(ctx, id)
+	if err != nil {
+		return err
+	}
 	defer release()
 	return scan(s.QueryRowContext(e.c(ctx), args...))
 }
 
 // query runs a statement and calls each for every row.
 func (e *executor) query(ctx context.Context, id stmtID, each func(*sql.Rows) error, args ...any) error {
-	s, release := e.stmt(ctx, id)
+	s, release, err := e.stmt(ctx, id)
+	if err != nil {
+		return err
+	}
 	defer release()
 	rows, err := s.QueryContext(e.c(ctx), args...)
 	if err != nil {
@@ -92,22 +157,21 @@ const savepointName = "sqlitestore_op"
 // within a savepoint that is rolled back when fn fails.
 func (e *executor) atomic(ctx context.Context, fn func(e *executor) error) error {
 	if e.tx != nil {
-		if _, err := e.tx.ExecContext(e.c(ctx), "SAVEPOINT "+savepointName); err != nil {
+		if err := e.txExec(e.c(ctx), "SAVEPOINT "+savepointName); err != nil {
 			return err
 		}
 		if err := fn(e); err != nil {
 			// Undo even when ctx ended: the caller's transaction may
 			// still commit its other work.
 			c := context.WithoutCancel(ctx)
-			_, rerr := e.tx.ExecContext(c, "ROLLBACK TO "+savepointName)
-			_, relErr := e.tx.ExecContext(c, "RELEASE "+savepointName)
+			rerr := e.txExec(c, "ROLLBACK TO "+savepointName)
+			relErr := e.txExec(c, "RELEASE "+savepointName)
 			if rerr != nil || relErr != nil {
 				return errors.Join(err, rerr, relErr)
 			}
 			return err
 		}
-		_, err := e.tx.ExecContext(e.c(ctx), "RELEASE "+savepointName)
-		return err
+		return e.txExec(e.c(ctx), "RELEASE "+savepointName)
 	}
 	sqlTx, err := e.db.writer.BeginTx(ctx, nil)
 	if err != nil {

@@ -68,7 +68,7 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 		// The first member needs no savepoint: the shared transaction
 		// holds nothing else until it finishes, so undoing it is a
 		// plain rollback. A lone writer pays nothing for the group.
-		return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true}, ctx: ctx}, g: g}, nil
+		return g.member(ctx, sqlTx, ""), nil
 	}
 	g.seq++
 	name := "m" + strconv.Itoa(g.seq)
@@ -78,7 +78,22 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 		g.finish(nil)
 		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 	}
-	return &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true}, ctx: ctx}, g: g, name: name}, nil
+	return g.member(ctx, sqlTx, name), nil
+}
+
+// member returns the running member with savepoint name ("" for none).
+// When ctx ends before the member commits or rolls back, the member is
+// rolled back (as database/sql does with a plain transaction), so that a
+// caller who abandons a transaction does not hold up the writers queued
+// behind it.
+func (g *group) member(ctx context.Context, sqlTx *sql.Tx, name string) *groupTx {
+	t := &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true, guard: &memberGuard{}}, ctx: ctx}, g: g, name: name}
+	t.stop = context.AfterFunc(ctx, func() {
+		if t.ex.guard.end() {
+			_ = t.undo()
+		}
+	})
+	return t
 }
 
 // abort rolls the whole shared transaction back for its first member,
@@ -168,7 +183,8 @@ func (g *group) commitLocked() {
 type groupTx struct {
 	tx
 	g    *group
-	name string // of its savepoint; "" for the group's first member
+	name string      // of its savepoint; "" for the group's first member
+	stop func() bool // stops the rollback at the end of ctx
 }
 
 func (t *groupTx) Commit() error {
@@ -176,6 +192,11 @@ func (t *groupTx) Commit() error {
 		return fmt.Errorf("sqlitestore: commit: %w", storage.ErrTxDone)
 	}
 	t.done = true
+	t.stop()
+	if !t.ex.guard.end() {
+		// ctx ended first, and rolled the member back.
+		return fmt.Errorf("sqlitestore: commit: %w", t.ctx.Err())
+	}
 	if err := t.ctx.Err(); err != nil {
 		t.undo()
 		return fmt.Errorf("sqlitestore: commit: %w", err)
@@ -196,6 +217,10 @@ func (t *groupTx) Rollback() error {
 		return nil
 	}
 	t.done = true
+	t.stop()
+	if !t.ex.guard.end() {
+		return nil // ctx ended first, and rolled the member back
+	}
 	return t.undo()
 }
 

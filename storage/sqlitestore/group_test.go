@@ -21,12 +21,15 @@ func groupOpts() *sqlitestore.Options {
 	return &sqlitestore.Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8}
 }
 
-// TestConformanceGroupCommit: with group commit on, the driver keeps the
-// whole contract.
-func TestConformanceGroupCommit(t *testing.T) {
+// TestConformanceSmallGroups: with groups of two (a full batch commits
+// at once), the driver keeps the whole contract. (TestConformance runs the
+// default, groups of eight.)
+func TestConformanceSmallGroups(t *testing.T) {
 	t.Parallel()
 	storagetest.Run(t, func(t *testing.T) storage.Driver {
-		db, err := sqlitestore.Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), groupOpts())
+		opts := groupOpts()
+		opts.GroupCommit = 2
+		db, err := sqlitestore.Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), opts)
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, db.Close()) })
 		return db
@@ -114,4 +117,116 @@ func TestGroupCommitMembers(t *testing.T) {
 	var count int
 	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM drafts WHERE id = 'late'`).Scan(&count))
 	require.Equal(t, 1, count)
+}
+
+// TestGroupCommitAbandonedMember: a member whose context ends before it
+// commits or rolls back is rolled back, as a plain transaction is, so the
+// writers queued behind it go on; its later calls fail and nothing it
+// wrote remains, even when the end races with its statements.
+func TestGroupCommitAbandonedMember(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "etjanst.db")
+	db, err := sqlitestore.Open(t.Context(), path, groupOpts())
+	require.NoError(t, err)
+	defer db.Close()
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	insert := func(ctx context.Context, ex storage.Executor, id string) error {
+		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
+			KeyID: "k", Payload: []byte(id), CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+		return err
+	}
+	raw := openRaw(t, path)
+	count := func(pattern string) int {
+		var n int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM drafts WHERE id LIKE ?`, pattern).Scan(&n))
+		return n
+	}
+
+	for _, joined := range []bool{false, true} { // the group's first member, and one that joined a group
+		t.Run(fmt.Sprintf("joined=%v", joined), func(t *testing.T) {
+			prefix := fmt.Sprintf("abandon-%v-", joined)
+			var first storage.Tx
+			if joined {
+				first, err = db.Begin(t.Context())
+				require.NoError(t, err)
+				require.NoError(t, insert(t.Context(), first, prefix+"first"))
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			begun := make(chan storage.Tx, 1)
+			go func() {
+				tx, err := db.Begin(ctx)
+				require.NoError(t, err)
+				begun <- tx
+			}()
+			firstDone := make(chan error, 1)
+			if joined {
+				// Let the member queue behind first, so that first's
+				// Commit passes the group on to it (which path runs
+				// does not change what must hold).
+				time.Sleep(20 * time.Millisecond)
+				go func() { firstDone <- first.Commit() }()
+			}
+			member := <-begun
+			require.NoError(t, insert(ctx, member, prefix+"abandoned"))
+			// Writers queue behind the member, which is never ended.
+			after := make(chan error, 1)
+			go func() {
+				after <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+					return insert(ctx, tx, prefix+"after")
+				})
+			}()
+			cancel()
+			select {
+			case err := <-after:
+				require.NoError(t, err)
+			case <-time.After(30 * time.Second):
+				t.Fatal("writers are stuck behind an abandoned member")
+			}
+			require.Zero(t, count(prefix+"abandoned"))
+			require.Equal(t, 1, count(prefix+"after"))
+			if joined {
+				require.NoError(t, <-firstDone)
+				require.Equal(t, 1, count(prefix+"first"))
+			}
+			require.Error(t, insert(t.Context(), member, prefix+"late"))
+			require.ErrorIs(t, member.Commit(), context.Canceled)
+			require.NoError(t, member.Rollback())
+			require.Zero(t, count(prefix+"late"))
+		})
+	}
+
+	t.Run("race", func(t *testing.T) {
+		// The end of ctx races with the member's statements and its
+		// Commit: the member is all or nothing either way.
+		for i := range 30 {
+			ctx, cancel := context.WithCancel(t.Context())
+			prefix := fmt.Sprintf("race-%02d-", i)
+			done := make(chan error, 1)
+			go func() {
+				done <- storage.WithTx(ctx, db, func(ctx context.Context, tx storage.Tx) error {
+					for j := range 20 {
+						if err := insert(ctx, tx, fmt.Sprintf("%s%02d", prefix, j)); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}()
+			time.Sleep(time.Duration(i*50) * time.Microsecond)
+			cancel()
+			err := <-done
+			n := count(prefix + "%")
+			if err == nil {
+				require.Equal(t, 20, n, "committed member %d kept whole", i)
+			} else {
+				require.Zero(t, n, "failed member %d left nothing: %v", i, err)
+			}
+		}
+		// The group still works.
+		require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+			return insert(ctx, tx, "race-after")
+		}))
+		require.Equal(t, 1, count("race-after"))
+	})
 }

@@ -55,16 +55,19 @@ type Options struct {
 	// slog.Default().
 	Logger *slog.Logger
 
-	// GroupCommit, when above 1, lets up to that many transactions share
-	// one commit (one flush of the write-ahead log): a transaction that
-	// begins while another runs joins it in a savepoint of its own, and
-	// every member's Commit returns after the shared commit. Members run
-	// one after the other, so each is still all or nothing; throughput
-	// under concurrent writers rises, a lone writer is unaffected.
-	// Every transaction must end with Commit or Rollback (storage.WithTx
-	// does): a member that is abandoned holds up the writers after it,
-	// where without group commit its context's end would roll it back.
-	// Defaults to 0 (off).
+	// GroupCommit is how many transactions may share one commit (one
+	// flush of the write-ahead log): a transaction that begins while
+	// another runs joins it in a savepoint of its own, and every member's
+	// Commit returns after the shared commit. Members run one after the
+	// other, so each is still all or nothing; throughput under concurrent
+	// writers rises (8 concurrent submits: about 1.7 times the commits per
+	// second), and a lone writer pays nothing (the first member of a group
+	// needs no savepoint). A member whose context ends before it commits
+	// or rolls back is rolled back, as database/sql does with a plain
+	// transaction; one that is abandoned with a context that never ends
+	// holds up the writers behind it, as it would hold the one writer
+	// connection without group commit: end every transaction
+	// (storage.WithTx does). Defaults to 8; 1 turns group commit off.
 	GroupCommit int
 
 	// Now stamps the applied_at column of schema_migrations. It is not
@@ -76,6 +79,7 @@ type Options struct {
 const (
 	defaultBusyTimeout = 5 * time.Second
 	defaultReadConns   = 4
+	defaultGroupCommit = 8
 )
 
 // withDefaults validates o and returns a copy with the defaults filled in.
@@ -101,6 +105,9 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if r.GroupCommit < 0 || r.GroupCommit > 1000 {
 		return r, errors.New("sqlitestore: GroupCommit out of range (0 to 1000)")
+	}
+	if r.GroupCommit == 0 {
+		r.GroupCommit = defaultGroupCommit
 	}
 	if r.Logger == nil {
 		r.Logger = slog.Default()

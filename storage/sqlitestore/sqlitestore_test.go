@@ -27,6 +27,20 @@ func TestConformance(t *testing.T) {
 	}, nil)
 }
 
+// TestConformanceNoGroupCommit: with group commit off (one plain
+// transaction at a time on the writer), the driver keeps the contract too.
+func TestConformanceNoGroupCommit(t *testing.T) {
+	t.Parallel()
+	storagetest.Run(t, func(t *testing.T) storage.Driver {
+		opts := *quiet
+		opts.GroupCommit = 1
+		db, err := sqlitestore.Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, db.Close()) })
+		return db
+	}, nil)
+}
+
 // openRaw opens path with the writer's settings, for inspecting a file.
 func openRaw(t *testing.T, path string) *sql.DB {
 	t.Helper()
