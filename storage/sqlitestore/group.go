@@ -56,8 +56,7 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 	}
 	g.mu.Lock()
 	if g.sqlTx == nil {
-		// The shared transaction outlives any member's ctx.
-		sqlTx, err := g.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
+		sqlTx, err := beginShared(ctx, g.db.writer)
 		if err != nil {
 			g.mu.Unlock()
 			<-g.token
@@ -79,6 +78,25 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 	}
 	return g.member(ctx, sqlTx, name), nil
+}
+
+// beginShared begins the shared transaction of a new group. The
+// transaction outlives the ctx of the member that begins it, but while
+// BEGIN waits (for the writer connection, or for another process's lock
+// within the busy timeout) the caller's ctx still applies.
+func beginShared(ctx context.Context, writer *sql.DB) (*sql.Tx, error) {
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, cancel)
+	sqlTx, err := writer.BeginTx(bctx, nil)
+	if !stop() {
+		// ctx ended while BEGIN ran: database/sql rolls a transaction
+		// whose ctx ends back, so this one cannot be shared.
+		if err == nil {
+			_ = sqlTx.Rollback()
+		}
+		return nil, ctx.Err()
+	}
+	return sqlTx, err
 }
 
 // member returns the running member with savepoint name ("" for none).

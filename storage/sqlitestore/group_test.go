@@ -230,3 +230,36 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 		require.Equal(t, 1, count("race-after"))
 	})
 }
+
+// TestGroupCommitBeginHonoursDeadline: while the first member's BEGIN
+// waits for another process's write lock, the caller's deadline applies
+// (the shared transaction it opens outlives that ctx only once begun).
+func TestGroupCommitBeginHonoursDeadline(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "etjanst.db")
+	db, err := sqlitestore.Open(t.Context(), path, groupOpts())
+	require.NoError(t, err)
+	defer db.Close()
+	other := openRaw(t, path) // another process, holding the write lock
+	conn, err := other.Conn(t.Context())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(t.Context(), "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = db.Begin(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Less(t, time.Since(start), 4*time.Second, "Begin waited out the busy timeout instead of its deadline")
+
+	// Once the lock is free, the group works.
+	_, err = conn.ExecContext(t.Context(), "ROLLBACK")
+	require.NoError(t, err)
+	require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+		_, err := tx.DraftInsert(ctx, &storage.DraftInsertParams{ID: "d", Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
+			KeyID: "k", Payload: []byte("x"), CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)})
+		return err
+	}))
+}
