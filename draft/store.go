@@ -613,10 +613,10 @@ var plainBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); retu
 // linger in recycled memory) and returns the buffer to the pool, unless it
 // grew too large to keep.
 func putPlainBuffer(bp *[]byte, buf []byte) {
+	clear(buf[:cap(buf)])
 	if cap(buf) > 256<<10 {
 		return
 	}
-	clear(buf[:cap(buf)])
 	*bp = buf[:0]
 	plainBuffers.Put(bp)
 }
@@ -639,12 +639,12 @@ func appendOwnerHeader(dst []byte, o owner) []byte {
 	return append(dst, h...)
 }
 
-// appendJSONString appends s as a JSON string: printable ASCII without
-// quotes or backslashes as is (subject keys always are), anything else
-// through encoding/json.
+// appendJSONString appends s as json.Marshal encodes it: printable ASCII
+// that needs no escape as is (subject keys nearly always are), anything
+// else through encoding/json (which also escapes <, > and &).
 func appendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s) // a string always encodes
 			return append(dst, q...)
 		}

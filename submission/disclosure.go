@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/storage"
@@ -113,7 +115,9 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 	if who != nil {
 		owner, _ = c.drafts.OwnerKey(*who)
 	}
-	id := newID()
+	// Random, not time-ordered: the requester fetches the outcome by this
+	// ID alone (Outcome), so it is a bearer secret with 122 random bits.
+	id := uuid.NewString()
 	err := storage.WithTx(ctx, c.db, func(ctx context.Context, tx storage.Tx) error {
 		row, err := tx.CaseFind(ctx, &storage.CaseFindParams{Reference: strings.TrimSpace(p.Reference)})
 		if err != nil {

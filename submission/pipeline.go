@@ -471,10 +471,11 @@ func mapNotFound(err error) error {
 	return err
 }
 
-// newID returns a new ID for a case, document, flag or disclosure request:
-// a time-ordered UUID (version 7), so that the rows of new cases land at
-// the end of their indexes, in pages the writer has just used, instead of
-// at random places that must first be read from disk. The time it carries
-// is the registration time, which the record states anyway. (Draft IDs
-// stay random: a draft is not a record.)
+// newID returns a new ID for a case, a document or a flag: a time-ordered
+// UUID (version 7), so that the rows of new cases land at the end of their
+// indexes, in pages the writer has just used, instead of at random places
+// that must first be read from disk. The time it carries is the
+// registration time, which the record states anyway. It has only 62
+// random bits: an ID that grants access by itself (a disclosure request's)
+// stays a random UUID, and so do draft IDs.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -470,10 +470,12 @@ var flagInserts = func() (q [maxFlagRows + 1]string) {
 }()
 
 // flagInsertSQL returns the insert of n flag rows, numbered after the
-// flags the case has already: ?1 is the case ID, then eight parameters per
-// row. The count is an uncorrelated subquery over the target table, which
-// SQLite evaluates once, before the statement inserts anything, so the
-// rows are numbered count, count+1, ... (storagetest checks the order).
+// flags the case has already: ?1 is the case ID, then seven parameters per
+// row. Each row counts the case's flags in a subquery over the target
+// table; an INSERT that reads its own table has SQLite materialise all its
+// rows before it inserts any, so every count is the one before the
+// statement and the rows are numbered count, count+1, ... (storagetest
+// checks the order, across chunks too).
 func flagInsertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO secrecy_flags (id, case_id, pos, document_id, path, kind, reason, osl, article9) VALUES `)

@@ -18,6 +18,8 @@
 // this process queue instead of failing on a lock upgrade; reads outside a
 // transaction use a pool of read-only (mode=ro, query_only) connections,
 // Options.ReadConns, 4 by default. Statements are prepared once at Open.
+// The writer keeps temporary data (savepoint journals, materialised
+// subqueries) in memory (temp_store=MEMORY), not in temporary files.
 //
 // Transactions that arrive while another runs share its commit (group
 // commit, Options.GroupCommit, up to 8 by default): each runs in a

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -74,7 +75,7 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 	sqlTx := g.sqlTx
 	g.mu.Unlock()
 	if _, err := sqlTx.ExecContext(context.WithoutCancel(ctx), "SAVEPOINT "+name); err != nil {
-		g.finish(nil)
+		g.finish(nil, false)
 		return nil, fmt.Errorf("sqlitestore: begin: %w", interpretError(ctx, err))
 	}
 	return g.member(ctx, sqlTx, name), nil
@@ -106,9 +107,11 @@ func beginShared(ctx context.Context, writer *sql.DB) (*sql.Tx, error) {
 // behind it.
 func (g *group) member(ctx context.Context, sqlTx *sql.Tx, name string) *groupTx {
 	t := &groupTx{tx: tx{ex: executor{db: g.db, tx: sqlTx, detached: true, guard: &memberGuard{}}, ctx: ctx}, g: g, name: name}
+	t.rolledBack = make(chan struct{})
 	t.stop = context.AfterFunc(ctx, func() {
 		if t.ex.guard.end() {
 			_ = t.undo()
+			close(t.rolledBack)
 		}
 	})
 	return t
@@ -132,14 +135,20 @@ func (g *group) abort() error {
 
 // finish ends the running member: it joins the pending members when wait
 // is not nil, commits the shared transaction when nobody is waiting to
-// begin or the batch is full, and passes the token on.
-func (g *group) finish(wait chan error) {
+// begin or the batch is full, and passes the token on. first is set for
+// the group's first member, which has no savepoint whose release would
+// have shown that SQLite rolled the transaction back: before others join,
+// the transaction is checked.
+func (g *group) finish(wait chan error, first bool) {
 	g.mu.Lock()
 	if wait != nil {
 		g.pending = append(g.pending, wait)
 	}
-	if g.waiting.Load() == 0 || len(g.pending) >= g.max {
+	switch {
+	case g.waiting.Load() == 0 || len(g.pending) >= g.max:
 		g.commitLocked()
+	case first && !g.aliveLocked():
+		g.lostLocked()
 	}
 	g.mu.Unlock()
 	<-g.token
@@ -177,6 +186,31 @@ func (g *group) flushIfIdle() {
 	<-g.token
 }
 
+// aliveLocked reports whether the shared transaction is still open.
+// SQLite rolls a transaction back by itself after some errors (a full
+// disk, an I/O error, no memory), and statements after that run in
+// autocommit mode: no later member may run then. BEGIN fails inside a
+// transaction and starts one outside it. g.mu is held.
+func (g *group) aliveLocked() bool {
+	_, err := g.sqlTx.ExecContext(context.Background(), "BEGIN")
+	if err == nil {
+		_, _ = g.sqlTx.ExecContext(context.Background(), "ROLLBACK")
+		return false
+	}
+	return strings.Contains(err.Error(), "within a transaction")
+}
+
+// lostLocked ends a shared transaction that SQLite already rolled back:
+// every pending member is told, and the next member starts a new group.
+// g.mu is held.
+func (g *group) lostLocked() {
+	_ = g.sqlTx.Rollback() // fails: there is no transaction left to roll back
+	for _, ch := range g.pending {
+		ch <- errors.New("sqlitestore: commit: the transaction was rolled back after an earlier error")
+	}
+	g.pending, g.sqlTx = nil, nil
+}
+
 // commitLocked commits the shared transaction and tells every pending
 // member the outcome. g.mu is held.
 func (g *group) commitLocked() {
@@ -203,6 +237,9 @@ type groupTx struct {
 	g    *group
 	name string      // of its savepoint; "" for the group's first member
 	stop func() bool // stops the rollback at the end of ctx
+	// rolledBack is closed once the rollback at the end of ctx is done
+	// (when it ended the member).
+	rolledBack chan struct{}
 }
 
 func (t *groupTx) Commit() error {
@@ -212,7 +249,8 @@ func (t *groupTx) Commit() error {
 	t.done = true
 	t.stop()
 	if !t.ex.guard.end() {
-		// ctx ended first, and rolled the member back.
+		// ctx ended first, and rolls the member back.
+		<-t.rolledBack
 		return fmt.Errorf("sqlitestore: commit: %w", t.ctx.Err())
 	}
 	if err := t.ctx.Err(); err != nil {
@@ -226,7 +264,7 @@ func (t *groupTx) Commit() error {
 		}
 	}
 	wait := make(chan error, 1)
-	t.g.finish(wait)
+	t.g.finish(wait, t.name == "")
 	return <-wait
 }
 
@@ -237,7 +275,8 @@ func (t *groupTx) Rollback() error {
 	t.done = true
 	t.stop()
 	if !t.ex.guard.end() {
-		return nil // ctx ended first, and rolled the member back
+		<-t.rolledBack // ctx ended first, and rolls the member back
+		return nil
 	}
 	return t.undo()
 }
@@ -265,7 +304,7 @@ func (t *groupTx) undo() error {
 	if err1 != nil || err2 != nil {
 		t.g.end(wait)
 	} else {
-		t.g.finish(wait)
+		t.g.finish(wait, false)
 	}
 	<-wait // the outcome of the others' commit is theirs to report
 	if err := errors.Join(err1, err2); err != nil {

@@ -169,7 +169,7 @@ func writerDSN(path string, o *Options) (string, error) {
 		"&_busy_timeout=" + strconv.FormatInt(o.BusyTimeout.Milliseconds(), 10) +
 		"&_foreign_keys=1" +
 		"&_journal_mode=WAL" +
-		"&_synchronous=" + sync, nil
+		"&_synchronous=" + sync + "&_pragma=temp_store(2)", nil
 }
 
 // readerDSN opens the file read-only (SQLite's mode=ro) and additionally sets

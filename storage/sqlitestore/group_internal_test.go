@@ -1,0 +1,63 @@
+package sqlitestore
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/etjanst/etjanst/storage"
+)
+
+// TestGroupCommitLostTransaction: when SQLite rolls the shared transaction
+// back by itself (here a full disk) during the group's first member,
+// which has no savepoint to show it, no later member runs outside a
+// transaction: the first member's Commit fails, and the member that
+// queued behind it gets a group of its own and commits.
+func TestGroupCommitLostTransaction(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
+	require.NoError(t, err)
+	defer db.Close()
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	insert := func(ctx context.Context, ex storage.Executor, id string, payload []byte) error {
+		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
+			KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+		return err
+	}
+	exists := func(id string) bool {
+		_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
+		return err == nil
+	}
+
+	tx, err := db.Begin(t.Context())
+	require.NoError(t, err)
+	first := tx.(*groupTx)
+	require.Empty(t, first.name, "the first member has no savepoint")
+	var pages int64
+	require.NoError(t, first.ex.tx.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
+	_, err = first.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
+	require.NoError(t, err)
+	require.NoError(t, insert(t.Context(), first, "a", []byte("a")))
+	require.Error(t, insert(t.Context(), first, "big", bytes.Repeat([]byte{1}, 1<<20)), "the disk is full")
+	_, err = first.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
+	require.NoError(t, err)
+
+	// A member queues behind the first, which carries on regardless.
+	second := make(chan error, 1)
+	go func() {
+		second <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+			return insert(ctx, tx, "c", []byte("c"))
+		})
+	}()
+	require.Eventually(t, func() bool { return db.group.waiting.Load() == 1 }, 5*time.Second, time.Millisecond)
+	require.Error(t, first.Commit(), "the first member's transaction is gone")
+	require.NoError(t, <-second, "the next member commits in a transaction of its own")
+	require.True(t, exists("c"))
+	require.False(t, exists("a"), "rolled back with the lost transaction")
+	require.False(t, exists("big"))
+}
