@@ -45,6 +45,7 @@ func TestPragmas(t *testing.T) {
 			require.Equal(t, tt.wantSync, pragma(t, db.writer, "synchronous"))
 			require.Equal(t, tt.wantBusy, pragma(t, db.writer, "busy_timeout"))
 			require.Equal(t, "0", pragma(t, db.writer, "query_only"))
+			require.Equal(t, "2", pragma(t, db.writer, "temp_store")) // MEMORY
 
 			require.Equal(t, "wal", pragma(t, db.reader, "journal_mode"))
 			require.Equal(t, "1", pragma(t, db.reader, "query_only"))
