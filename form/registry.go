@@ -131,7 +131,8 @@ func (r *Registry) SupersededAt(id string, version int) (time.Time, bool) {
 }
 
 // Catalogue returns the latest version of every form offered to audience
-// (all forms when audience is empty), ordered by Swedish title then ID.
+// (all forms when audience is empty), ordered by Swedish title (in
+// Swedish alphabetical order, see CompareSwedish) then ID.
 func (r *Registry) Catalogue(audience Audience) []*Form {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -143,7 +144,7 @@ func (r *Registry) Catalogue(audience Audience) []*Form {
 		}
 	}
 	slices.SortFunc(out, func(a, b *Form) int {
-		return cmp.Or(cmp.Compare(a.Title.SV, b.Title.SV), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(CompareSwedish(a.Title.SV, b.Title.SV), cmp.Compare(a.ID, b.ID))
 	})
 	return out
 }
