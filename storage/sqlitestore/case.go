@@ -83,22 +83,10 @@ func (c *stmtCache) close() error {
 // on the read pool.
 func (e *executor) prepared(ctx context.Context, q string, read bool) (*sql.Stmt, func(), error) {
 	if e.tx != nil {
-		release, err := e.hold()
-		if err != nil {
-			return nil, nil, err
-		}
 		// The writer's only connection is the transaction's: a statement
-		// not prepared yet is prepared on the transaction, once.
-		if s, ok := e.db.wq.lookup(q); ok {
-			ts := e.tx.StmtContext(e.c(ctx), s)
-			return ts, func() { _ = ts.Close(); release() }, nil
-		}
-		ts, err := e.tx.PrepareContext(e.c(ctx), q)
-		if err != nil {
-			release()
-			return nil, nil, err
-		}
-		return ts, func() { _ = ts.Close(); release() }, nil
+		// not prepared yet is prepared on the transaction.
+		s, _ := e.db.wq.lookup(q)
+		return e.txStmt(ctx, s, q)
 	}
 	if !read {
 		s, err := e.db.wq.get(ctx, e.db.writer, q)

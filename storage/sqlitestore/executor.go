@@ -65,6 +65,25 @@ func (e *executor) hold() (func(), error) {
 	return e.guard.mu.RUnlock, nil
 }
 
+// txStmt returns s, a statement prepared on the writer, bound to the
+// executor's transaction, or q prepared on the transaction when s is nil.
+// The returned func closes it and releases the hold on a group member's
+// transaction (see hold) taken for its use.
+func (e *executor) txStmt(ctx context.Context, s *sql.Stmt, q string) (*sql.Stmt, func(), error) {
+	release, err := e.hold()
+	if err != nil {
+		return nil, nil, err
+	}
+	var ts *sql.Stmt
+	if s != nil {
+		ts = e.tx.StmtContext(e.c(ctx), s)
+	} else if ts, err = e.tx.PrepareContext(e.c(ctx), q); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return ts, func() { _ = ts.Close(); release() }, nil
+}
+
 // txExec runs a statement without arguments in the executor's
 // transaction.
 func (e *executor) txExec(ctx context.Context, q string) error {
@@ -92,12 +111,7 @@ func (e *executor) c(ctx context.Context) context.Context {
 // statement); releasing it keeps long transactions from accumulating them.
 func (e *executor) stmt(ctx context.Context, id stmtID) (*sql.Stmt, func(), error) {
 	if e.tx != nil {
-		release, err := e.hold()
-		if err != nil {
-			return nil, nil, err
-		}
-		s := e.tx.StmtContext(e.c(ctx), e.db.ws.s[id])
-		return s, func() { _ = s.Close(); release() }, nil
+		return e.txStmt(ctx, e.db.ws.s[id], "")
 	}
 	if stmtDefs[id].read {
 		return e.db.rs.s[id], func() {}, nil
