@@ -205,26 +205,26 @@ func (g *group) aliveLocked() bool {
 // g.mu is held.
 func (g *group) lostLocked() {
 	_ = g.sqlTx.Rollback() // fails: there is no transaction left to roll back
-	for _, ch := range g.pending {
-		ch <- errors.New("sqlitestore: commit: the transaction was rolled back after an earlier error")
-	}
-	g.pending, g.sqlTx = nil, nil
+	g.answerLocked(errors.New("sqlitestore: commit: the transaction was rolled back after an earlier error"))
 }
 
 // commitLocked commits the shared transaction and tells every pending
 // member the outcome. g.mu is held.
 func (g *group) commitLocked() {
 	if g.sqlTx == nil {
-		for _, ch := range g.pending {
-			ch <- errors.New("sqlitestore: commit: the shared transaction is gone")
-		}
-		g.pending = nil
+		g.answerLocked(errors.New("sqlitestore: commit: the shared transaction is gone"))
 		return
 	}
 	err := g.sqlTx.Commit()
 	if err != nil {
 		err = fmt.Errorf("sqlitestore: commit: %w", interpretError(nil, err))
 	}
+	g.answerLocked(err)
+}
+
+// answerLocked gives every pending member the outcome of the shared
+// transaction, which is over. g.mu is held.
+func (g *group) answerLocked(err error) {
 	for _, ch := range g.pending {
 		ch <- err
 	}
