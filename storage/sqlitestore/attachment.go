@@ -93,14 +93,8 @@ func (e *executor) attachmentList(ctx context.Context, p *storage.AttachmentList
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := []*storage.AttachmentRow{}
-	err := e.query(ctx, sAttachmentList, func(rows *sql.Rows) error {
-		r, err := scanAttachment(rows, false)
-		if err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
+	out, err := queryAll(ctx, e, sAttachmentList, func(rows rowScanner) (*storage.AttachmentRow, error) {
+		return scanAttachment(rows, false)
 	}, p.DraftID, p.Owner)
 	if err != nil {
 		return nil, fail(ctx, op, p.DraftID, err)
@@ -143,14 +137,8 @@ func (e *executor) attachmentListForReseal(ctx context.Context, p *storage.Attac
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := []*storage.AttachmentRow{}
-	err = e.query(ctx, sAttachmentListForReseal, func(rows *sql.Rows) error {
-		r, err := scanAttachment(rows, true)
-		if err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
+	out, err := queryAll(ctx, e, sAttachmentListForReseal, func(rows rowScanner) (*storage.AttachmentRow, error) {
+		return scanAttachment(rows, true)
 	}, p.NotKeyID, p.AfterID, n)
 	if err != nil {
 		return nil, fail(ctx, op, "", err)

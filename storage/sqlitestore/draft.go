@@ -129,16 +129,13 @@ func (e *executor) draftList(ctx context.Context, p *storage.DraftListParams) ([
 
 // summaries runs a statement over draftSummaryCols.
 func (e *executor) summaries(ctx context.Context, id stmtID, args ...any) ([]*storage.DraftSummary, error) {
-	out := []*storage.DraftSummary{}
-	err := e.query(ctx, id, func(rows *sql.Rows) error {
+	return queryAll(ctx, e, id, func(rows rowScanner) (*storage.DraftSummary, error) {
 		r, err := scanDraft(rows, false)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = append(out, r.Summary())
-		return nil
+		return r.Summary(), nil
 	}, args...)
-	return out, err
 }
 
 func (e *executor) draftDelete(ctx context.Context, p *storage.DraftDeleteParams) error {
@@ -275,14 +272,8 @@ func (e *executor) draftListForReseal(ctx context.Context, p *storage.DraftListF
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := []*storage.DraftRow{}
-	err = e.query(ctx, sDraftListForReseal, func(rows *sql.Rows) error {
-		r, err := scanDraft(rows, true)
-		if err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
+	out, err := queryAll(ctx, e, sDraftListForReseal, func(rows rowScanner) (*storage.DraftRow, error) {
+		return scanDraft(rows, true)
 	}, p.NotKeyID, p.AfterID, n)
 	if err != nil {
 		return nil, fail(ctx, op, "", err)

@@ -162,6 +162,21 @@ func (e *executor) query(ctx context.Context, id stmtID, each func(*sql.Rows) er
 	return rows.Close()
 }
 
+// queryAll runs statement id and returns every row as scan reads it (an
+// empty, non-nil slice for none).
+func queryAll[T any](ctx context.Context, e *executor, id stmtID, scan func(rowScanner) (T, error), args ...any) ([]T, error) {
+	out := []T{}
+	err := e.query(ctx, id, func(rows *sql.Rows) error {
+		r, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	}, args...)
+	return out, err
+}
+
 // savepointName is the one savepoint name atomic uses; operations never
 // nest.
 const savepointName = "sqlitestore_op"

@@ -79,15 +79,7 @@ func (e *executor) inboxList(ctx context.Context, p *storage.InboxListParams) ([
 	if p.UnreadOnly {
 		id = sInboxListUnread
 	}
-	out := []*storage.InboxRow{}
-	err = e.query(ctx, id, func(rows *sql.Rows) error {
-		r, err := scanInbox(rows)
-		if err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
-	}, p.Owner, n)
+	out, err := queryAll(ctx, e, id, scanInbox, p.Owner, n)
 	if err != nil {
 		return nil, fail(ctx, op, "", err)
 	}

@@ -244,14 +244,9 @@ func (e *executor) outboxListDead(ctx context.Context, p *storage.OutboxListDead
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := []*storage.OutboxRow{}
-	err = e.query(ctx, sOutboxListDead, func(rows *sql.Rows) error {
+	out, err := queryAll(ctx, e, sOutboxListDead, func(rows rowScanner) (*storage.OutboxRow, error) {
 		_, r, err := scanOutbox(rows)
-		if err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
+		return r, err
 	}, n)
 	if err != nil {
 		return nil, fail(ctx, op, "", err)
