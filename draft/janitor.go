@@ -221,6 +221,7 @@ func (s *Store) Reseal(ctx context.Context, limit int) (int, error) {
 			if err != nil {
 				return done, err
 			}
+			s.rows.drop(row.Owner, row.ID) // a cached payload is sealed under the old key
 			err = s.db.DraftReseal(ctx, &storage.DraftResealParams{ID: row.ID, Revision: row.Revision, KeyID: active, Payload: sealed})
 			if errors.Is(err, storage.ErrConflict) || errors.Is(err, storage.ErrNotFound) {
 				continue

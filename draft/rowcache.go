@@ -6,28 +6,50 @@ import (
 	"github.com/etjanst/etjanst/storage"
 )
 
-// rowCache remembers the columns of recently written drafts (never their
-// payload), keyed by owner and ID. Save uses an entry only when its
-// revision is the one the caller read: every change of a draft's form
-// version, step or expiry bumps the revision, and DraftUpdate checks that
-// revision atomically, so a cached row at the caller's revision is exactly
-// the stored one, and a stale entry can only make the update fail with
-// ErrConflict or ErrNotFound. It saves one read per save. Only rows known
-// to be committed are remembered (Create and Save write in transactions of
-// their own); writes inside a caller's transaction only forget the entry.
-// Each Store has its own; with several app instances an entry may be
-// missing, never wrong. Attachment counters in an entry may be stale: Save
-// does not use them.
+// rowCache remembers recently written drafts, keyed by owner and ID: their
+// columns, and their sealed payload while it fits the cache's byte budget.
+//
+// Save uses an entry's columns only when its revision is the one the
+// caller read: every change of a draft's form version, step or expiry
+// bumps the revision, and DraftUpdate checks that revision atomically, so
+// a cached row at the caller's revision is exactly the stored one, and a
+// stale entry can only make the update fail with ErrConflict or
+// ErrNotFound. It saves one read per save.
+//
+// OpenForSubmit opens an entry that has its payload (the applicant
+// typically submits moments after the last save), saving the read of the
+// whole draft. The payload is the sealed envelope exactly as written
+// (never plaintext) and is opened and verified like a row read from the
+// database. A stale entry (another instance saved, attached or deleted
+// since; or the stored row was tampered with) is caught where the submit
+// deletes the draft: DeleteTx removes it only while its revision and
+// sealed bytes are those opened, else fails with ErrConflict or
+// ErrNotFound and forgets the entry, so a retry reads (and verifies) the
+// database.
+//
+// Only rows known to be committed are remembered (Create and Save write in
+// transactions of their own); writes inside a caller's transaction
+// (attachments, migration, submit) only forget the entry. Each Store has
+// its own; with several app instances an entry may be missing or stale,
+// and the revision checks above keep a stale one harmless. Attachment
+// counters in an entry may be stale only across instances (within one
+// Store, every attachment change forgets the entry).
 type rowCache struct {
-	mu  sync.Mutex
-	max int
-	m   map[string]storage.DraftRow
+	mu       sync.Mutex
+	max      int // entries
+	maxBytes int // payload bytes held in all
+	bytes    int
+	m        map[string]storage.DraftRow
 }
 
-func newRowCache(max int) *rowCache { return &rowCache{max: max, m: map[string]storage.DraftRow{}} }
+func newRowCache(max, maxBytes int) *rowCache {
+	return &rowCache{max: max, maxBytes: maxBytes, m: map[string]storage.DraftRow{}}
+}
 
 func cacheKey(owner, id string) string { return owner + "\x00" + id }
 
+// get returns the entry of the owner's draft. Its payload, when not nil,
+// is shared and must not be modified.
 func (c *rowCache) get(owner, id string) (storage.DraftRow, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -35,25 +57,40 @@ func (c *rowCache) get(owner, id string) (storage.DraftRow, bool) {
 	return r, ok
 }
 
+// put remembers a committed row. Its payload is kept (not copied: sealed
+// payloads are never modified) when it takes at most 1/16 of the byte
+// budget; entries are evicted, in no particular order, to make room.
 func (c *rowCache) put(r *storage.DraftRow) {
 	if c.max <= 0 {
 		return
 	}
 	cp := *r
-	cp.Payload = nil
+	if len(cp.Payload) > c.maxBytes/16 {
+		cp.Payload = nil
+	}
+	k := cacheKey(r.Owner, r.ID)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		for k := range c.m { // evict an arbitrary entry
-			delete(c.m, k)
+	c.deleteLocked(k)
+	for k2 := range c.m { // evict arbitrary entries
+		if len(c.m) < c.max && c.bytes+len(cp.Payload) <= c.maxBytes {
 			break
 		}
+		c.deleteLocked(k2)
 	}
-	c.m[cacheKey(r.Owner, r.ID)] = cp
+	c.m[k] = cp
+	c.bytes += len(cp.Payload)
 }
 
 func (c *rowCache) drop(owner, id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.m, cacheKey(owner, id))
+	c.deleteLocked(cacheKey(owner, id))
+}
+
+func (c *rowCache) deleteLocked(k string) {
+	if r, ok := c.m[k]; ok {
+		c.bytes -= len(r.Payload)
+		delete(c.m, k)
+	}
 }

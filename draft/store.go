@@ -115,7 +115,7 @@ func NewStore(db storage.Driver, forms *form.Registry, keys *KeyRing, opts *Opti
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, forms: forms, keys: keys, opts: o, log: o.Logger, rows: newRowCache(4096)}, nil
+	return &Store{db: db, forms: forms, keys: keys, opts: o, log: o.Logger, rows: newRowCache(4096, 32<<20)}, nil
 }
 
 // Draft is an unfinished application as its owner sees it.

@@ -209,6 +209,9 @@ type DraftDeleteParams struct {
 	Owner string
 	// Revision, when not zero, must be the draft's current revision.
 	Revision int64
+	// Payload, when not nil, must be the draft's sealed payload, byte
+	// for byte.
+	Payload []byte
 }
 
 // DraftDeleteExpiredParams are the params of Executor.DraftDeleteExpired.

@@ -189,11 +189,12 @@ type Executor interface {
 
 	// DraftDelete deletes the draft (ID, Owner) and all its attachments;
 	// when params.Revision is set, only if the draft is still at that
-	// revision (the submission pipeline deletes exactly the draft it
-	// validated).
+	// revision, and when params.Payload is set, only if its sealed payload
+	// is still exactly those bytes (the submission pipeline deletes
+	// exactly the draft it validated).
 	//
 	// Errors: ErrNotFound when there is no such draft or its owner differs;
-	// ErrConflict when Revision is set and the draft is at another one.
+	// ErrConflict when Revision or Payload is set and the draft differs.
 	DraftDelete(ctx context.Context, params *DraftDeleteParams) error
 
 	// DraftDeleteExpired deletes up to Limit drafts whose ExpiresAt is at

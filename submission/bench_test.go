@@ -163,7 +163,7 @@ func benchPipeline(b *testing.B, bb *bundle, conc int) {
 
 // preparePipeline saves n drafts of 4 KB and returns the submit of the
 // i-th.
-func preparePipeline(b *testing.B, bb *bundle, n int) func(i int) error {
+func preparePipeline(b testing.TB, bb *bundle, n int) func(i int) error {
 	pipe, err := submission.NewPipeline(bb.db, bb.drafts, &submission.Options{Notifier: outboxNotifier{}, ReferencePrefix: "KS", Now: bb.clock.Now})
 	if err != nil {
 		b.Fatal(err)

@@ -63,6 +63,7 @@ type bundle struct {
 	pipe   *submission.Pipeline
 	clock  *clock
 	notes  *recorder
+	ring   *draft.KeyRing
 }
 
 func setup(t testing.TB) *bundle {
@@ -92,7 +93,18 @@ func setupOn(t testing.TB, db storage.Driver) *bundle {
 	notes := &recorder{}
 	pipe, err := submission.NewPipeline(db, drafts, &submission.Options{Notifier: notes, Now: c.Now, ReferencePrefix: "KS"})
 	require.NoError(t, err)
-	return &bundle{ctx: ctx, db: db, reg: reg, drafts: drafts, pipe: pipe, clock: c, notes: notes}
+	return &bundle{ctx: ctx, db: db, reg: reg, drafts: drafts, pipe: pipe, clock: c, notes: notes, ring: ring}
+}
+
+// instance returns another app instance over the same database: a draft
+// store and a pipeline of their own, with the same keys, forms and clock.
+func (b *bundle) instance(t testing.TB) (*draft.Store, *submission.Pipeline) {
+	t.Helper()
+	drafts, err := draft.NewStore(b.db, b.reg, b.ring, &draft.Options{Now: b.clock.Now, MaxAuthAge: 24 * time.Hour})
+	require.NoError(t, err)
+	pipe, err := submission.NewPipeline(b.db, drafts, &submission.Options{Notifier: b.notes, Now: b.clock.Now, ReferencePrefix: "KS"})
+	require.NoError(t, err)
+	return drafts, pipe
 }
 
 func (b *bundle) person(pnr string) identity.Principal {

@@ -218,6 +218,19 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 			return r, err
 		}
 	}
+	r, err := p.submit(ctx, who, owner, draftID, so)
+	if errors.Is(err, draft.ErrConflict) {
+		// The draft changed between its opening and its removal: another
+		// save won, or the draft store opened a copy it had cached that
+		// another instance has since replaced. Once more, from the
+		// database, with the draft as it is stored now.
+		r, err = p.submit(ctx, who, owner, draftID, so)
+	}
+	return r, err
+}
+
+// submit is one attempt of Submit.
+func (p *Pipeline) submit(ctx context.Context, who identity.Principal, owner, draftID string, so SubmitOptions) (*Receipt, error) {
 	// Load, validate and classify before taking the write lock. A draft
 	// that is gone may have been submitted already: answer with its
 	// receipt.
@@ -392,7 +405,7 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 	}); err != nil {
 		return nil, fmt.Errorf("submission: notify: %w", err)
 	}
-	if err := p.drafts.DeleteTx(ctx, tx, who, h.Draft.ID, h.Draft.Revision); err != nil {
+	if err := p.drafts.DeleteTx(ctx, tx, who, h); err != nil {
 		return nil, mapDraftErr(err)
 	}
 	data, _ := json.Marshal(map[string]any{"reference": c.Reference, "digest": hex.EncodeToString(digest),

@@ -307,3 +307,78 @@ func TestFreeTextIsClassified(t *testing.T) {
 	}
 	require.Equal(t, []string{"freeText:personnummer", "freeText:email", "freeText:phone"}, reasons)
 }
+
+// TestSubmitAfterAnotherInstanceChangedTheDraft: an app instance submits a
+// draft it saved itself (and may hold in its draft store's cache) after
+// another instance over the same database changed it: the case registers
+// the draft as stored then, never the older copy.
+func TestSubmitAfterAnotherInstanceChangedTheDraft(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name            string
+		change          func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft)
+		wantErr         error
+		wantDiagnos     string
+		wantAttachments int
+	}{
+		{name: "unchanged", change: func(*testing.T, *bundle, *draft.Store, *draft.Draft) {}, wantDiagnos: "Reumatism"},
+		{name: "saved elsewhere", wantDiagnos: "Astma", change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
+			v := d.Values.Clone()
+			v["diagnos"] = form.String("Astma")
+			_, err := other.Save(b.ctx, b.person(pnrA), d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+			require.NoError(t, err)
+		}},
+		{name: "attached elsewhere", wantDiagnos: "Reumatism", wantAttachments: 1, change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
+			_, _, err := other.Attach(b.ctx, b.person(pnrA), d.ID, draft.AttachParams{Revision: d.Revision, Field: "intyg", Name: "intyg.pdf", Data: pdf})
+			require.NoError(t, err)
+		}},
+		{name: "made incomplete elsewhere", wantErr: submission.ErrIncomplete, change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
+			v := d.Values.Clone()
+			delete(v, "diagnos")
+			_, err := other.Save(b.ctx, b.person(pnrA), d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+			require.NoError(t, err)
+		}},
+		{name: "tampered with in the database", wantErr: draft.ErrTampered, change: func(t *testing.T, b *bundle, _ *draft.Store, d *draft.Draft) {
+			_, err := raw(t, b).Exec(`UPDATE drafts SET payload = CAST(substr(payload, 1, length(payload) - 1) ||
+				CASE WHEN substr(payload, -1) = X'00' THEN X'01' ELSE X'00' END AS BLOB) WHERE id = ?`, d.ID) // another last byte
+			require.NoError(t, err)
+		}},
+		{name: "deleted elsewhere", wantErr: submission.ErrNotFound, change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
+			require.NoError(t, other.Delete(b.ctx, b.person(pnrA), d.ID))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			other, _ := b.instance(t)
+			a := b.person(pnrA)
+			d, err := b.drafts.Create(b.ctx, a, "parkering", nil)
+			require.NoError(t, err)
+			v := d.Values.Clone()
+			v["roll"] = form.String("passagerare")
+			v["diagnos"] = form.String("Reumatism")
+			d, err = b.drafts.Save(b.ctx, a, d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+			require.NoError(t, err)
+
+			tc.change(t, b, other, d)
+			r, err := b.pipe.Submit(b.ctx, a, d.ID, nil)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				cases, err := b.db.CaseList(b.ctx, &storage.CaseListParams{Service: "parkering", Limit: 10})
+				require.NoError(t, err)
+				require.Empty(t, cases, "no case registered")
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.wantAttachments, r.Attachments)
+			docs, err := b.db.DocumentList(b.ctx, &storage.DocumentListParams{CaseID: r.CaseID, WithContent: true})
+			require.NoError(t, err)
+			require.Len(t, docs, 1+tc.wantAttachments)
+			var values map[string]any
+			require.NoError(t, json.Unmarshal(docs[0].Content, &values))
+			require.Equal(t, tc.wantDiagnos, values["diagnos"])
+			_, err = other.Get(b.ctx, a, d.ID)
+			require.ErrorIs(t, err, draft.ErrNotFound, "the draft is gone for every instance")
+		})
+	}
+}

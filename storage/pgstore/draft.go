@@ -36,7 +36,8 @@ const (
 	draftRevisionByIDSQL = `SELECT revision FROM drafts WHERE id = $1`
 	draftListSQL         = `SELECT ` + draftSummaryCols + ` FROM drafts WHERE owner = $1
 		ORDER BY updated_at DESC, id DESC LIMIT $2`
-	draftDeleteSQL = `DELETE FROM drafts WHERE id = $1 AND owner = $2 AND ($3 = 0 OR revision = $3)`
+	draftDeleteSQL = `DELETE FROM drafts WHERE id = $1 AND owner = $2 AND ($3 = 0 OR revision = $3)
+		AND ($4::bytea IS NULL OR payload = $4)`
 	// FOR UPDATE (not SKIP LOCKED): a janitor waits for rows another one
 	// is deleting and then passes over them, so an empty result still
 	// means that nothing is left to delete. The locks are taken in expiry
@@ -217,14 +218,14 @@ func (e *executor) draftDelete(ctx context.Context, p *storage.DraftDeleteParams
 	}
 	// Attachments go with the draft through ON DELETE CASCADE.
 	err := e.run(ctx, op, func(q querier) error {
-		tag, err := q.Exec(ctx, draftDeleteSQL, p.ID, p.Owner, p.Revision)
+		tag, err := q.Exec(ctx, draftDeleteSQL, p.ID, p.Owner, p.Revision, p.Payload) // nil: NULL
 		if err != nil {
 			return err
 		}
-		if err := mustAffect(tag); !errors.Is(err, storage.ErrNotFound) || p.Revision == 0 {
+		if err := mustAffect(tag); !errors.Is(err, storage.ErrNotFound) || (p.Revision == 0 && p.Payload == nil) {
 			return err
 		}
-		// Tell a stale revision from a missing draft.
+		// Tell a changed draft from a missing one.
 		var rev int64
 		if err := q.QueryRow(ctx, draftRevisionSQL, p.ID, p.Owner).Scan(&rev); err != nil {
 			return err

@@ -147,10 +147,14 @@ func (e *executor) draftDelete(ctx context.Context, p *storage.DraftDeleteParams
 		return err
 	}
 	// Attachments go with the draft through ON DELETE CASCADE.
-	res, err := e.exec(ctx, sDraftDelete, p.ID, p.Owner, p.Revision)
+	var payload any // NULL: any payload
+	if p.Payload != nil {
+		payload = p.Payload
+	}
+	res, err := e.exec(ctx, sDraftDelete, p.ID, p.Owner, p.Revision, payload)
 	if err == nil {
-		if err = mustAffect(res); errors.Is(err, storage.ErrNotFound) && p.Revision != 0 {
-			// Tell a stale revision from a missing draft.
+		if err = mustAffect(res); errors.Is(err, storage.ErrNotFound) && (p.Revision != 0 || p.Payload != nil) {
+			// Tell a changed draft from a missing one.
 			err = e.queryRow(ctx, sDraftRevision, func(r *sql.Row) error {
 				var rev int64
 				return r.Scan(&rev)

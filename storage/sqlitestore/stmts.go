@@ -85,7 +85,7 @@ var stmtDefs = [numStmts]stmtDef{
 	sDraftRevisionByID: {read: true, sql: `SELECT revision FROM drafts WHERE id = ?`},
 	sDraftList: {read: true, sql: `SELECT ` + draftSummaryCols + ` FROM drafts WHERE owner = ?
 		ORDER BY updated_at DESC, id DESC LIMIT ?`},
-	sDraftDelete: {sql: `DELETE FROM drafts WHERE id = ?1 AND owner = ?2 AND (?3 = 0 OR revision = ?3)`},
+	sDraftDelete: {sql: `DELETE FROM drafts WHERE id = ?1 AND owner = ?2 AND (?3 = 0 OR revision = ?3) AND (?4 IS NULL OR payload = ?4)`},
 	sDraftDeleteExpired: {sql: `DELETE FROM drafts WHERE id IN (
 		SELECT id FROM drafts WHERE expires_at <= ? ORDER BY expires_at, id LIMIT ?) RETURNING id`},
 	sDraftListExpiring: {read: true, sql: `SELECT ` + draftSummaryCols + ` FROM drafts

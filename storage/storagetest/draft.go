@@ -213,6 +213,39 @@ func (s *suite) testDraft(t *testing.T) {
 		require.ErrorIs(t, err, storage.ErrNotFound)
 	})
 
+	t.Run("DeleteWithPayload", func(t *testing.T) {
+		b := s.setup(t)
+		b.insertDraft("d1", ownerA, nil)
+		stored := b.mustGet("d1", ownerA).Payload
+		tests := []struct {
+			name     string
+			params   storage.DraftDeleteParams
+			want     error
+			stillHas bool
+		}{
+			{"one byte differs", storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Payload: flipLast(stored)}, storage.ErrConflict, true},
+			{"shorter", storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Payload: stored[:len(stored)-1]}, storage.ErrConflict, true},
+			{"empty", storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Payload: []byte{}}, storage.ErrConflict, true},
+			{"right payload, stale revision", storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Revision: 2, Payload: stored}, storage.ErrConflict, true},
+			{"another owner", storage.DraftDeleteParams{ID: "d1", Owner: ownerB, Payload: stored}, storage.ErrNotFound, true},
+			{"exactly the stored one", storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Revision: 1, Payload: stored}, nil, false},
+			{"gone", storage.DraftDeleteParams{ID: "d1", Owner: ownerA, Payload: stored}, storage.ErrNotFound, false},
+		}
+		for _, tc := range tests {
+			err := b.d.DraftDelete(b.ctx, &tc.params)
+			if tc.want == nil {
+				require.NoError(t, err, tc.name)
+			} else {
+				require.ErrorIs(t, err, tc.want, tc.name)
+			}
+			if tc.stillHas {
+				require.Equal(t, stored, b.mustGet("d1", ownerA).Payload, tc.name)
+			} else {
+				b.requireGone("d1", ownerA)
+			}
+		}
+	})
+
 	t.Run("ListNewestFirstWithLimit", func(t *testing.T) {
 		b := s.setup(t)
 		// Inserted out of order; d3 and d4 share an UpdatedAt (ties go

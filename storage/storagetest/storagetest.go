@@ -222,3 +222,10 @@ func requireSameDraft(t *testing.T, want, got *storage.DraftRow) {
 	}
 	require.Equal(t, w, g)
 }
+
+// flipLast returns a copy of b with its last bit flipped.
+func flipLast(b []byte) []byte {
+	out := append([]byte(nil), b...)
+	out[len(out)-1] ^= 1
+	return out
+}
