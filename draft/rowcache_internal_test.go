@@ -45,6 +45,8 @@ func TestRowCacheBounds(t *testing.T) {
 			return rs
 		}(), wantLen: 5, wantBytes: 50, wantPayloadOf: "d39"},
 		{name: "off", max: 0, maxBytes: 1600, puts: []*storage.DraftRow{row(1, 10)}},
+		{name: "no payloads (Options.CacheBytes < 0)", max: 10, maxBytes: 0, puts: []*storage.DraftRow{row(1, 10)},
+			wantLen: 1, wantBytes: 0, wantNoPayloadFor: "d1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

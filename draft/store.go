@@ -46,6 +46,11 @@ type Options struct {
 	// MaxDraftAttachmentBytes caps the sum of one draft's attachments.
 	// Defaults to 50 MiB.
 	MaxDraftAttachmentBytes int64
+	// CacheBytes caps the memory the Store spends on the sealed payloads
+	// of drafts it wrote recently, which lets a submit right after a save
+	// skip reading the draft back (ciphertext only; see OpenForSubmit).
+	// Defaults to 32 MiB; negative keeps no payloads.
+	CacheBytes int
 }
 
 func (o *Options) withDefaults() Options {
@@ -79,6 +84,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if out.MaxDraftAttachmentBytes == 0 {
 		out.MaxDraftAttachmentBytes = 50 << 20
+	}
+	if out.CacheBytes == 0 {
+		out.CacheBytes = 32 << 20
 	}
 	return out
 }
@@ -115,7 +123,7 @@ func NewStore(db storage.Driver, forms *form.Registry, keys *KeyRing, opts *Opti
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, forms: forms, keys: keys, opts: o, log: o.Logger, rows: newRowCache(4096, 32<<20)}, nil
+	return &Store{db: db, forms: forms, keys: keys, opts: o, log: o.Logger, rows: newRowCache(4096, max(o.CacheBytes, 0))}, nil
 }
 
 // Draft is an unfinished application as its owner sees it.

@@ -97,10 +97,11 @@ func setupOn(t testing.TB, db storage.Driver) *bundle {
 }
 
 // instance returns another app instance over the same database: a draft
-// store and a pipeline of their own, with the same keys, forms and clock.
-func (b *bundle) instance(t testing.TB) (*draft.Store, *submission.Pipeline) {
+// store (with draft.Options.CacheBytes cacheBytes) and a pipeline of their
+// own, with the same keys, forms and clock.
+func (b *bundle) instance(t testing.TB, cacheBytes int) (*draft.Store, *submission.Pipeline) {
 	t.Helper()
-	drafts, err := draft.NewStore(b.db, b.reg, b.ring, &draft.Options{Now: b.clock.Now, MaxAuthAge: 24 * time.Hour})
+	drafts, err := draft.NewStore(b.db, b.reg, b.ring, &draft.Options{Now: b.clock.Now, MaxAuthAge: 24 * time.Hour, CacheBytes: cacheBytes})
 	require.NoError(t, err)
 	pipe, err := submission.NewPipeline(b.db, drafts, &submission.Options{Notifier: b.notes, Now: b.clock.Now, ReferencePrefix: "KS"})
 	require.NoError(t, err)

@@ -309,9 +309,9 @@ func TestFreeTextIsClassified(t *testing.T) {
 }
 
 // TestSubmitAfterAnotherInstanceChangedTheDraft: an app instance submits a
-// draft it saved itself (and may hold in its draft store's cache) after
-// another instance over the same database changed it: the case registers
-// the draft as stored then, never the older copy.
+// draft it saved itself (and holds in its draft store's cache, unless that
+// keeps no payloads) after another instance over the same database changed
+// it: the case registers the draft as stored then, never the older copy.
 func TestSubmitAfterAnotherInstanceChangedTheDraft(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -347,38 +347,41 @@ func TestSubmitAfterAnotherInstanceChangedTheDraft(t *testing.T) {
 			require.NoError(t, other.Delete(b.ctx, b.person(pnrA), d.ID))
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			b := setup(t)
-			other, _ := b.instance(t)
-			a := b.person(pnrA)
-			d, err := b.drafts.Create(b.ctx, a, "parkering", nil)
-			require.NoError(t, err)
-			v := d.Values.Clone()
-			v["roll"] = form.String("passagerare")
-			v["diagnos"] = form.String("Reumatism")
-			d, err = b.drafts.Save(b.ctx, a, d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
-			require.NoError(t, err)
-
-			tc.change(t, b, other, d)
-			r, err := b.pipe.Submit(b.ctx, a, d.ID, nil)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-				cases, err := b.db.CaseList(b.ctx, &storage.CaseListParams{Service: "parkering", Limit: 10})
+		for _, cache := range []int{0, -1} { // the default, no payloads
+			t.Run(fmt.Sprintf("%s/CacheBytes=%d", tc.name, cache), func(t *testing.T) {
+				t.Parallel()
+				b := setup(t)
+				mine, pipe := b.instance(t, cache)
+				other, _ := b.instance(t, 0)
+				a := b.person(pnrA)
+				d, err := mine.Create(b.ctx, a, "parkering", nil)
 				require.NoError(t, err)
-				require.Empty(t, cases, "no case registered")
-				return
-			}
-			require.NoError(t, err)
-			require.Equal(t, tc.wantAttachments, r.Attachments)
-			docs, err := b.db.DocumentList(b.ctx, &storage.DocumentListParams{CaseID: r.CaseID, WithContent: true})
-			require.NoError(t, err)
-			require.Len(t, docs, 1+tc.wantAttachments)
-			var values map[string]any
-			require.NoError(t, json.Unmarshal(docs[0].Content, &values))
-			require.Equal(t, tc.wantDiagnos, values["diagnos"])
-			_, err = other.Get(b.ctx, a, d.ID)
-			require.ErrorIs(t, err, draft.ErrNotFound, "the draft is gone for every instance")
-		})
+				v := d.Values.Clone()
+				v["roll"] = form.String("passagerare")
+				v["diagnos"] = form.String("Reumatism")
+				d, err = mine.Save(b.ctx, a, d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+				require.NoError(t, err)
+
+				tc.change(t, b, other, d)
+				r, err := pipe.Submit(b.ctx, a, d.ID, nil)
+				if tc.wantErr != nil {
+					require.ErrorIs(t, err, tc.wantErr)
+					cases, err := b.db.CaseList(b.ctx, &storage.CaseListParams{Service: "parkering", Limit: 10})
+					require.NoError(t, err)
+					require.Empty(t, cases, "no case registered")
+					return
+				}
+				require.NoError(t, err)
+				require.Equal(t, tc.wantAttachments, r.Attachments)
+				docs, err := b.db.DocumentList(b.ctx, &storage.DocumentListParams{CaseID: r.CaseID, WithContent: true})
+				require.NoError(t, err)
+				require.Len(t, docs, 1+tc.wantAttachments)
+				var values map[string]any
+				require.NoError(t, json.Unmarshal(docs[0].Content, &values))
+				require.Equal(t, tc.wantDiagnos, values["diagnos"])
+				_, err = other.Get(b.ctx, a, d.ID)
+				require.ErrorIs(t, err, draft.ErrNotFound, "the draft is gone for every instance")
+			})
+		}
 	}
 }
