@@ -258,26 +258,6 @@ func compareDecimal(a, b string) int {
 	return strings.Compare(af, bf) // canonical: no trailing zeros, so plain comparison works
 }
 
-// refs appends the field names c refers to.
-func (c *Condition) refs(out []string) []string {
-	if c == nil {
-		return out
-	}
-	for i := range c.All {
-		out = c.All[i].refs(out)
-	}
-	for i := range c.Any {
-		out = c.Any[i].refs(out)
-	}
-	if c.Not != nil {
-		out = c.Not.refs(out)
-	}
-	if c.Field != "" {
-		out = append(out, c.Field)
-	}
-	return out
-}
-
 // shapeError reports a malformed condition node, or "".
 func (c *Condition) shapeError() string {
 	n := 0

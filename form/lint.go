@@ -433,9 +433,8 @@ func (l *linter) operand(p string, c *Condition, target *Field) {
 		return
 	}
 	check := func(x any) {
-		switch x.(type) {
+		switch s := x.(type) {
 		case string:
-			s := x.(string)
 			switch {
 			case kind == KindBool, kind == KindInt, kind == KindDecimal, kind == KindGroup, kind == KindFiles:
 				l.add(p+".value", "unsatisfiable", "a %s field never equals a string", target.Type)

@@ -193,7 +193,7 @@ func validKind(k Kind) error {
 	}
 	for _, r := range k {
 		if !isASCIIAlnum(r) && r != '_' && r != '-' && r != '.' {
-			return fmt.Errorf("%w: kind has characters other than letters, digits and _-.", ErrInvalidMessage)
+			return fmt.Errorf("%w: kind has characters other than letters, digits, '_', '-' and '.'", ErrInvalidMessage)
 		}
 	}
 	return nil

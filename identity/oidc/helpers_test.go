@@ -133,12 +133,12 @@ func (b *testBundle) begin(t *testing.T, opts *oidc.BeginOptions) attempt {
 }
 
 // login runs a whole login for user.
-func (b *testBundle) login(t *testing.T, user oidctest.User) (identity.Principal, identity.Evidence, error, attempt) {
+func (b *testBundle) login(t *testing.T, user oidctest.User) (identity.Principal, identity.Evidence, attempt, error) {
 	t.Helper()
 	b.op.SetUser(user)
 	a := b.begin(t, nil)
 	p, ev, err := b.rp.Complete(context.Background(), a.flow, a.callback)
-	return p, ev, err, a
+	return p, ev, a, err
 }
 
 // requireNoLeak asserts that none of the secrets or personal data appear in

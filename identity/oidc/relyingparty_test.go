@@ -131,7 +131,7 @@ func TestCompleteMapsUsers(t *testing.T) {
 			t.Parallel()
 			b := setup(t, tt.so)
 			before := time.Now().Truncate(time.Second)
-			p, ev, err, a := b.login(t, tt.user)
+			p, ev, a, err := b.login(t, tt.user)
 			after := time.Now()
 			require.NoError(t, err)
 			require.Equal(t, tt.want, p.Subject)
@@ -210,7 +210,7 @@ func TestCompleteRejectsBadTokens(t *testing.T) {
 			if tt.user != nil {
 				user = *tt.user
 			}
-			p, ev, err, a := b.login(t, user)
+			p, ev, a, err := b.login(t, user)
 			require.ErrorIs(t, err, tt.wantErr)
 			require.ErrorIs(t, err, oidc.ErrInvalidToken)
 			require.Zero(t, p)
@@ -453,13 +453,13 @@ func TestKeyRotation(t *testing.T) {
 	b := setup(t, nil)
 	user := person(testPnr, identity.LoA3)
 
-	_, _, err, _ := b.login(t, user)
+	_, _, _, err := b.login(t, user)
 	require.NoError(t, err)
 	require.Equal(t, 1, b.op.Counts().JWKS)
 
 	// Same key: served from the cache. (go-oidc stores fetched keys a hair
 	// after handing them to the waiting verifier, so allow one refetch.)
-	_, _, err, _ = b.login(t, user)
+	_, _, _, err = b.login(t, user)
 	require.NoError(t, err)
 	require.LessOrEqual(t, b.op.Counts().JWKS, 2)
 
@@ -468,20 +468,20 @@ func TestKeyRotation(t *testing.T) {
 	_, err = b.op.RotateKey(oidctest.ES256)
 	require.NoError(t, err)
 	fetches := b.op.Counts().JWKS
-	_, _, err, _ = b.login(t, user)
+	_, _, _, err = b.login(t, user)
 	require.NoError(t, err)
 	require.Greater(t, b.op.Counts().JWKS, fetches)
 
 	// Retiring the old key does not disturb tokens from the new one.
 	require.NoError(t, b.op.RetireKey(oldKID))
-	_, _, err, _ = b.login(t, user)
+	_, _, _, err = b.login(t, user)
 	require.NoError(t, err)
 
 	// A token signed by a key that is not (or no longer) published fails,
 	// even after a refetch.
 	b.op.SetFaults(oidctest.Faults{UnknownKey: true})
 	fetches = b.op.Counts().JWKS
-	_, _, err, _ = b.login(t, user)
+	_, _, _, err = b.login(t, user)
 	require.ErrorIs(t, err, oidc.ErrSignature)
 	require.Greater(t, b.op.Counts().JWKS, fetches, "an unknown key ID triggers a refetch")
 }
@@ -516,7 +516,7 @@ func TestPrivateKeyJWT(t *testing.T) {
 					c.ClientKeyID = "client-key-1"
 				},
 			})
-			p, _, err, a := b.login(t, person(testPnr, identity.LoA3))
+			p, _, a, err := b.login(t, person(testPnr, identity.LoA3))
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
 				var pe *oidc.ProviderError
@@ -546,7 +546,7 @@ func TestUserInfo(t *testing.T) {
 					// Registered claims from UserInfo are ignored.
 					"acr": string(identity.LoA4),
 				}}
-			p, ev, err, _ := b.login(t, u)
+			p, ev, _, err := b.login(t, u)
 			require.NoError(t, err)
 			require.Equal(t, "Testa", p.GivenName)
 			require.Equal(t, "Testsson", p.FamilyName)

@@ -150,15 +150,6 @@ func mustAffect(tag pgconn.CommandTag) error {
 // ts encodes a time as stored: UTC, truncated to the microsecond.
 func ts(t time.Time) time.Time { return storage.Time(t) }
 
-// nullTS encodes an optional time; the zero time is NULL.
-func nullTS(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	v := storage.Time(t)
-	return &v
-}
-
 // utc decodes a stored time: pgx returns timestamptz in the local zone.
 func utc(t time.Time) time.Time { return t.UTC() }
 

@@ -303,7 +303,7 @@ func (t *tx) Rollback() error {
 	defer cancel()
 	err := t.ptx.Rollback(ctx)
 	if err != nil && !errors.Is(err, pgx.ErrTxClosed) {
-		if ierr := interpretError(nil, err); errors.Is(ierr, ErrConnLost) {
+		if ierr := interpretError(context.Background(), err); errors.Is(ierr, ErrConnLost) {
 			// The server rolls back a transaction whose
 			// connection is gone.
 			return nil

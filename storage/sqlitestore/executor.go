@@ -245,14 +245,6 @@ func limit(op string, n int) (int, error) {
 // micros encodes a time as stored: UTC unix microseconds.
 func micros(t time.Time) int64 { return storage.Time(t).UnixMicro() }
 
-// nullMicros encodes an optional time; the zero time is NULL.
-func nullMicros(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return micros(t)
-}
-
 // fromMicros decodes a stored time.
 func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
 

@@ -217,7 +217,7 @@ func (g *group) commitLocked() {
 	}
 	err := g.sqlTx.Commit()
 	if err != nil {
-		err = fmt.Errorf("sqlitestore: commit: %w", interpretError(nil, err))
+		err = fmt.Errorf("sqlitestore: commit: %w", interpretError(context.Background(), err))
 	}
 	g.answerLocked(err)
 }

@@ -109,11 +109,11 @@ func (s *suite) testDraft(t *testing.T) {
 
 	t.Run("UpdateKeepsAttachmentCounters", func(t *testing.T) {
 		b := s.setup(t)
-		row := b.insertDraft("d1", ownerA, nil)
+		b.insertDraft("d1", ownerA, nil)
 		b.insertAttachment("a1", "d1", ownerA, 10)
 		_, err := b.d.DraftUpdate(b.ctx, b.updateParams(b.mustGet("d1", ownerA), "v2"))
 		require.NoError(t, err)
-		row = b.mustGet("d1", ownerA)
+		row := b.mustGet("d1", ownerA)
 		require.Equal(t, 1, row.AttachmentCount)
 		require.Equal(t, int64(10), row.AttachmentBytes)
 	})

@@ -47,7 +47,7 @@ func TestSessionTimeoutsAndRotation(t *testing.T) {
 	require.Nil(t, st.get(id))
 
 	// Absolute timeout, whatever the activity.
-	s, id, err = st.create()
+	_, id, err = st.create()
 	require.NoError(t, err)
 	for range 16 {
 		clk.add(29 * time.Minute)
