@@ -22,7 +22,15 @@ type Handoff struct {
 	Attachments []*Attachment
 
 	payload []byte // sealed, as opened: DeleteTx removes only this
+	cached  bool   // opened from the Store's cache
 }
+
+// FromCache reports whether the draft was taken from the Store's cache of
+// drafts it wrote, rather than read from the database. A cached copy may
+// be out of date: when anything found in it stops the submit (it is
+// incomplete, DeleteTx reports a conflict), open the draft again, which
+// reads the database.
+func (h *Handoff) FromCache() bool { return h.cached }
 
 // OwnerKey returns the opaque owner key of the principal (the pair of
 // actor and party), as stored with drafts and cases. It returns
@@ -39,79 +47,73 @@ func (s *Store) OwnerKey(who identity.Principal) (string, error) {
 // deadline: a draft on a superseded form version past its deadline yields
 // ErrMigrationRequired.
 //
-// A draft this Store created or saved recently is opened from its cache
-// (see rowCache) instead of being read through ex. Either way the caller
-// removes it with DeleteTx in the transaction that uses the handoff, which
-// fails with ErrConflict (or ErrNotFound) unless the stored draft is still
-// byte for byte the one opened, and makes the next OpenForSubmit read the
-// database.
+// A draft this Store created or saved recently is taken from its cache
+// (see rowCache) instead of being read through ex, when it passes every
+// check; Handoff.FromCache reports it. Such a copy may be out of date
+// (another app instance changed the draft since), which the caller learns
+// in one of two ways: DeleteTx, which removes the draft only while it is
+// stored byte for byte as opened, fails with ErrConflict or ErrNotFound;
+// or the copy fails the caller's own checks (an incomplete draft that was
+// completed elsewhere). Either way the copy has left the cache, and the
+// next OpenForSubmit reads the database: the submission pipeline retries
+// once when an attempt on a cached copy fails.
 func (s *Store) OpenForSubmit(ctx context.Context, ex storage.Executor, who identity.Principal, id string) (*Handoff, error) {
 	key, o, err := s.access(who, true)
 	if err != nil {
 		return nil, err
 	}
-	row, f, values, err := s.openCached(who, key, o, id)
-	if row == nil && err == nil {
-		row, f, err = s.load(ctx, ex, who, key, id)
-		if err == nil {
-			values, err = s.openValues(row, o, f)
-		}
+	h, err := s.openCached(ctx, ex, who, key, o, id)
+	if h != nil || err != nil {
+		return h, err
 	}
+	row, f, err := s.load(ctx, ex, who, key, id)
 	if err != nil {
 		return nil, err
 	}
 	if by := s.migrateBy(f); !by.IsZero() && !s.opts.Now().Before(by) {
 		return nil, ErrMigrationRequired
 	}
-	h := &Handoff{Draft: s.draftFrom(row, values), Form: f, Owner: key, payload: row.Payload}
-	if row.AttachmentCount == 0 {
-		return h, nil
-	}
-	list, err := ex.AttachmentList(ctx, &storage.AttachmentListParams{DraftID: id, Owner: key})
+	values, err := s.openValues(row, o, f)
 	if err != nil {
-		return nil, s.wrap("open for submit", id, err)
+		return nil, err
 	}
-	for _, meta := range list {
-		full, err := ex.AttachmentGet(ctx, &storage.AttachmentGetParams{ID: meta.ID, DraftID: id, Owner: key})
-		if err != nil {
-			return nil, s.wrap("open for submit", id, err)
-		}
-		name, data, err := s.openFile(full)
-		if err != nil {
-			return nil, err
-		}
-		h.Attachments = append(h.Attachments, &Attachment{
-			FileRef: form.FileRef{ID: full.ID, Name: name, ContentType: full.ContentType, Size: full.Size, SHA256: fmt.Sprintf("%x", full.SHA256)},
-			Field:   full.FieldPath,
-			Data:    data,
-		})
+	h = &Handoff{Draft: s.draftFrom(row, values), Form: f, Owner: key, payload: row.Payload}
+	if err := s.openAttachments(ctx, ex, h, row.AttachmentCount); err != nil {
+		return nil, err
 	}
 	return h, nil
 }
 
-// openCached opens the owner's draft from the row cache when it holds the
-// sealed payload of an unexpired draft. It returns a nil row (and no
-// error) when the database must be read: no usable entry, or one that
-// does not open (sealed under a key retired since), which is forgotten.
-// The principal's assurance is checked as load does.
-func (s *Store) openCached(who identity.Principal, key string, o owner, id string) (*storage.DraftRow, *form.Form, form.Values, error) {
+// openCached takes the owner's draft out of the row cache and opens it,
+// when the cache holds the sealed payload of an unexpired draft that
+// passes every check of OpenForSubmit. It returns nil (and no error) when
+// the database must be read instead: no usable entry, or one that fails a
+// check, which the database is the authority on (the copy may be out of
+// date). Attachments are read through ex: the cache has none.
+func (s *Store) openCached(ctx context.Context, ex storage.Executor, who identity.Principal, key string, o owner, id string) (*Handoff, error) {
 	r, ok := s.rows.get(key, id)
 	if !ok || r.Payload == nil || !r.ExpiresAt.After(s.opts.Now()) {
-		return nil, nil, nil, nil
+		return nil, nil
 	}
+	// A copy is used once: if it does not lead to the draft's deletion,
+	// the next attempt reads the database.
+	s.rows.drop(key, id)
 	f, err := s.forms.Get(r.FormID, r.FormVersion)
-	if err != nil {
-		return nil, nil, nil, nil
+	if err != nil || requireAssurance(who, f) != nil {
+		return nil, nil
 	}
-	if err := requireAssurance(who, f); err != nil {
-		return nil, nil, nil, err
+	if by := s.migrateBy(f); !by.IsZero() && !s.opts.Now().Before(by) {
+		return nil, nil
 	}
 	values, err := s.openValues(&r, o, f)
 	if err != nil {
-		s.rows.drop(key, id)
-		return nil, nil, nil, nil
+		return nil, nil
 	}
-	return &r, f, values, nil
+	h := &Handoff{Draft: s.draftFrom(&r, values), Form: f, Owner: key, payload: r.Payload, cached: true}
+	if err := s.openAttachments(ctx, ex, h, r.AttachmentCount); err != nil {
+		return nil, nil // the files may have changed with the draft
+	}
+	return h, nil
 }
 
 // DeleteTx deletes the principal's draft of a handoff and its attachments
@@ -123,6 +125,9 @@ func (s *Store) openCached(who identity.Principal, key string, o owner, id strin
 // with: the next OpenForSubmit reads and verifies the stored draft),
 // ErrNotFound when it is gone.
 func (s *Store) DeleteTx(ctx context.Context, tx storage.Tx, who identity.Principal, h *Handoff) error {
+	if h == nil || h.Draft == nil || h.payload == nil {
+		return fmt.Errorf("%w: DeleteTx needs a handoff from OpenForSubmit", ErrInvalid)
+	}
 	key, _, err := s.access(who, false)
 	if err != nil {
 		return err
@@ -131,6 +136,35 @@ func (s *Store) DeleteTx(ctx context.Context, tx storage.Tx, who identity.Princi
 	s.rows.drop(key, id)
 	if err := tx.DraftDelete(ctx, &storage.DraftDeleteParams{ID: id, Owner: key, Revision: h.Draft.Revision, Payload: h.payload}); err != nil {
 		return s.wrap("delete", id, err)
+	}
+	return nil
+}
+
+// openAttachments reads, opens and verifies the draft's attachments
+// (count, as the draft row states it) into h.
+func (s *Store) openAttachments(ctx context.Context, ex storage.Executor, h *Handoff, count int) error {
+	if count == 0 {
+		return nil
+	}
+	id := h.Draft.ID
+	list, err := ex.AttachmentList(ctx, &storage.AttachmentListParams{DraftID: id, Owner: h.Owner})
+	if err != nil {
+		return s.wrap("open for submit", id, err)
+	}
+	for _, meta := range list {
+		full, err := ex.AttachmentGet(ctx, &storage.AttachmentGetParams{ID: meta.ID, DraftID: id, Owner: h.Owner})
+		if err != nil {
+			return s.wrap("open for submit", id, err)
+		}
+		name, data, err := s.openFile(full)
+		if err != nil {
+			return err
+		}
+		h.Attachments = append(h.Attachments, &Attachment{
+			FileRef: form.FileRef{ID: full.ID, Name: name, ContentType: full.ContentType, Size: full.Size, SHA256: fmt.Sprintf("%x", full.SHA256)},
+			Field:   full.FieldPath,
+			Data:    data,
+		})
 	}
 	return nil
 }

@@ -16,24 +16,25 @@ import (
 // stale entry can only make the update fail with ErrConflict or
 // ErrNotFound. It saves one read per save.
 //
-// OpenForSubmit opens an entry that has its payload (the applicant
+// OpenForSubmit takes an entry that has its payload (the applicant
 // typically submits moments after the last save), saving the read of the
-// whole draft. The payload is the sealed envelope exactly as written
-// (never plaintext) and is opened and verified like a row read from the
-// database. A stale entry (another instance saved, attached or deleted
-// since; or the stored row was tampered with) is caught where the submit
-// deletes the draft: DeleteTx removes it only while its revision and
-// sealed bytes are those opened, else fails with ErrConflict or
-// ErrNotFound and forgets the entry, so a retry reads (and verifies) the
-// database.
+// whole draft; an entry is used once. The payload is the sealed envelope
+// exactly as written (never plaintext) and is opened and verified like a
+// row read from the database. An entry may be out of date: another app
+// instance saved, attached, migrated or deleted the draft since, or the
+// stored row was tampered with. The submit catches that where it deletes
+// the draft (DeleteTx removes it only while its revision and sealed bytes
+// are those opened), and the submission pipeline retries once from the
+// database whenever an attempt on a cached copy fails, whether at that
+// delete or earlier (the copy was incomplete, or past a deadline).
 //
 // Only rows known to be committed are remembered (Create and Save write in
 // transactions of their own); writes inside a caller's transaction
 // (attachments, migration, submit) only forget the entry. Each Store has
-// its own; with several app instances an entry may be missing or stale,
-// and the revision checks above keep a stale one harmless. Attachment
-// counters in an entry may be stale only across instances (within one
-// Store, every attachment change forgets the entry).
+// its own; with several app instances an entry may be missing or stale.
+// Attachment counters in an entry may be stale (another instance, or an
+// attachment committed while a Save remembered its row): the byte-exact
+// delete makes that harmless too.
 type rowCache struct {
 	mu       sync.Mutex
 	max      int // entries

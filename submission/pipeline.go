@@ -218,19 +218,22 @@ func (p *Pipeline) Submit(ctx context.Context, who identity.Principal, draftID s
 			return r, err
 		}
 	}
-	r, err := p.submit(ctx, who, owner, draftID, so)
-	if errors.Is(err, draft.ErrConflict) {
-		// The draft changed between its opening and its removal: another
-		// save won, or the draft store opened a copy it had cached that
-		// another instance has since replaced. Once more, from the
-		// database, with the draft as it is stored now.
-		r, err = p.submit(ctx, who, owner, draftID, so)
+	var cached bool
+	r, err := p.submit(ctx, who, owner, draftID, so, &cached)
+	if err != nil && ctx.Err() == nil && (cached || errors.Is(err, draft.ErrConflict)) {
+		// The draft changed between its opening and its removal (another
+		// save won), or the attempt ran on a copy the draft store had
+		// cached, which another app instance may have changed since (it
+		// was completed, attached to, migrated, submitted, deleted): once
+		// more, from the database, with the draft as it is stored now.
+		r, err = p.submit(ctx, who, owner, draftID, so, &cached)
 	}
 	return r, err
 }
 
-// submit is one attempt of Submit.
-func (p *Pipeline) submit(ctx context.Context, who identity.Principal, owner, draftID string, so SubmitOptions) (*Receipt, error) {
+// submit is one attempt of Submit. It sets *cached when it opened a copy
+// of the draft from the draft store's cache.
+func (p *Pipeline) submit(ctx context.Context, who identity.Principal, owner, draftID string, so SubmitOptions, cached *bool) (*Receipt, error) {
 	// Load, validate and classify before taking the write lock. A draft
 	// that is gone may have been submitted already: answer with its
 	// receipt.
@@ -243,6 +246,7 @@ func (p *Pipeline) submit(ctx context.Context, who identity.Principal, owner, dr
 	if err != nil {
 		return nil, mapDraftErr(err)
 	}
+	*cached = h.FromCache()
 	res, err := h.Form.Check(ctx, h.Draft.Values, &form.CheckOptions{Now: p.opts.Now})
 	if err != nil {
 		return nil, fmt.Errorf("submission: %w", err)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -311,75 +312,127 @@ func TestFreeTextIsClassified(t *testing.T) {
 // TestSubmitAfterAnotherInstanceChangedTheDraft: an app instance submits a
 // draft it saved itself (and holds in its draft store's cache, unless that
 // keeps no payloads) after another instance over the same database changed
-// it: the case registers the draft as stored then, never the older copy.
+// it: the case registers the draft as stored then, never the older copy,
+// and a failed submit leaves the stored draft alone.
 func TestSubmitAfterAnotherInstanceChangedTheDraft(t *testing.T) {
 	t.Parallel()
+	type other struct {
+		drafts *draft.Store
+		pipe   *submission.Pipeline
+	}
+	save := func(t *testing.T, b *bundle, o other, d *draft.Draft, diagnos string) {
+		v := d.Values.Clone()
+		if diagnos == "" {
+			delete(v, "diagnos")
+		} else {
+			v["diagnos"] = form.String(diagnos)
+		}
+		_, err := o.drafts.Save(b.ctx, b.person(pnrA), d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
+		require.NoError(t, err)
+	}
 	for _, tc := range []struct {
 		name            string
-		change          func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft)
+		savedDiagnos    string // what this instance saved ("": nothing, incomplete)
+		change          func(t *testing.T, b *bundle, o other, d *draft.Draft)
 		wantErr         error
+		wantStored      error // of the other instance's Get after a failed submit
 		wantDiagnos     string
 		wantAttachments int
+		wantDuplicate   bool
+		wantFormVersion int
 	}{
-		{name: "unchanged", change: func(*testing.T, *bundle, *draft.Store, *draft.Draft) {}, wantDiagnos: "Reumatism"},
-		{name: "saved elsewhere", wantDiagnos: "Astma", change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
-			v := d.Values.Clone()
-			v["diagnos"] = form.String("Astma")
-			_, err := other.Save(b.ctx, b.person(pnrA), d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
-			require.NoError(t, err)
-		}},
-		{name: "attached elsewhere", wantDiagnos: "Reumatism", wantAttachments: 1, change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
-			_, _, err := other.Attach(b.ctx, b.person(pnrA), d.ID, draft.AttachParams{Revision: d.Revision, Field: "intyg", Name: "intyg.pdf", Data: pdf})
-			require.NoError(t, err)
-		}},
-		{name: "made incomplete elsewhere", wantErr: submission.ErrIncomplete, change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
-			v := d.Values.Clone()
-			delete(v, "diagnos")
-			_, err := other.Save(b.ctx, b.person(pnrA), d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
-			require.NoError(t, err)
-		}},
-		{name: "tampered with in the database", wantErr: draft.ErrTampered, change: func(t *testing.T, b *bundle, _ *draft.Store, d *draft.Draft) {
-			_, err := raw(t, b).Exec(`UPDATE drafts SET payload = CAST(substr(payload, 1, length(payload) - 1) ||
-				CASE WHEN substr(payload, -1) = X'00' THEN X'01' ELSE X'00' END AS BLOB) WHERE id = ?`, d.ID) // another last byte
-			require.NoError(t, err)
-		}},
-		{name: "deleted elsewhere", wantErr: submission.ErrNotFound, change: func(t *testing.T, b *bundle, other *draft.Store, d *draft.Draft) {
-			require.NoError(t, other.Delete(b.ctx, b.person(pnrA), d.ID))
-		}},
+		{name: "unchanged", savedDiagnos: "Reumatism", wantDiagnos: "Reumatism",
+			change: func(*testing.T, *bundle, other, *draft.Draft) {}},
+		{name: "saved elsewhere", savedDiagnos: "Reumatism", wantDiagnos: "Astma",
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) { save(t, b, o, d, "Astma") }},
+		{name: "completed elsewhere", savedDiagnos: "", wantDiagnos: "Astma",
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) { save(t, b, o, d, "Astma") }},
+		{name: "attached elsewhere", savedDiagnos: "Reumatism", wantDiagnos: "Reumatism", wantAttachments: 1,
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) {
+				_, _, err := o.drafts.Attach(b.ctx, b.person(pnrA), d.ID, draft.AttachParams{Revision: d.Revision, Field: "intyg", Name: "intyg.pdf", Data: pdf})
+				require.NoError(t, err)
+			}},
+		{name: "migrated elsewhere", savedDiagnos: "Reumatism", wantDiagnos: "Reumatism", wantFormVersion: 2,
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) {
+				v2 := testForm()
+				v2.Version = 2
+				require.NoError(t, b.reg.Register(v2))
+				b.clock.Add(31 * 24 * time.Hour) // past the migration deadline of version 1
+				_, err := o.drafts.Migrate(b.ctx, b.person(pnrA), d.ID, d.Revision)
+				require.NoError(t, err)
+			}},
+		{name: "submitted elsewhere", savedDiagnos: "Reumatism", wantDiagnos: "Reumatism", wantDuplicate: true,
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) {
+				_, err := o.pipe.Submit(b.ctx, b.person(pnrA), d.ID, nil)
+				require.NoError(t, err)
+			}},
+		{name: "past its migration deadline", savedDiagnos: "Reumatism", wantErr: draft.ErrMigrationRequired,
+			change: func(t *testing.T, b *bundle, _ other, _ *draft.Draft) {
+				v2 := testForm()
+				v2.Version = 2
+				require.NoError(t, b.reg.Register(v2))
+				b.clock.Add(31 * 24 * time.Hour)
+			}},
+		{name: "made incomplete elsewhere", savedDiagnos: "Reumatism", wantErr: submission.ErrIncomplete,
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) { save(t, b, o, d, "") }},
+		{name: "tampered with in the database", savedDiagnos: "Reumatism", wantErr: draft.ErrTampered, wantStored: draft.ErrTampered,
+			change: func(t *testing.T, b *bundle, _ other, d *draft.Draft) {
+				_, err := raw(t, b).Exec(`UPDATE drafts SET payload = CAST(substr(payload, 1, length(payload) - 1) ||
+					CASE WHEN substr(payload, -1) = X'00' THEN X'01' ELSE X'00' END AS BLOB) WHERE id = ?`, d.ID) // another last byte
+				require.NoError(t, err)
+			}},
+		{name: "deleted elsewhere", savedDiagnos: "Reumatism", wantErr: submission.ErrNotFound, wantStored: draft.ErrNotFound,
+			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) {
+				require.NoError(t, o.drafts.Delete(b.ctx, b.person(pnrA), d.ID))
+			}},
 	} {
 		for _, cache := range []int{0, -1} { // the default, no payloads
 			t.Run(fmt.Sprintf("%s/CacheBytes=%d", tc.name, cache), func(t *testing.T) {
 				t.Parallel()
 				b := setup(t)
 				mine, pipe := b.instance(t, cache)
-				other, _ := b.instance(t, 0)
+				var o other
+				o.drafts, o.pipe = b.instance(t, 0)
 				a := b.person(pnrA)
 				d, err := mine.Create(b.ctx, a, "parkering", nil)
 				require.NoError(t, err)
 				v := d.Values.Clone()
 				v["roll"] = form.String("passagerare")
-				v["diagnos"] = form.String("Reumatism")
+				if tc.savedDiagnos != "" {
+					v["diagnos"] = form.String(tc.savedDiagnos)
+				}
 				d, err = mine.Save(b.ctx, a, d.ID, draft.SaveParams{Revision: d.Revision, Values: v})
 				require.NoError(t, err)
 
-				tc.change(t, b, other, d)
+				tc.change(t, b, o, d)
+				a = b.person(pnrA) // a fresh login, whatever the clock did
 				r, err := pipe.Submit(b.ctx, a, d.ID, nil)
 				if tc.wantErr != nil {
 					require.ErrorIs(t, err, tc.wantErr)
 					cases, err := b.db.CaseList(b.ctx, &storage.CaseListParams{Service: "parkering", Limit: 10})
 					require.NoError(t, err)
 					require.Empty(t, cases, "no case registered")
+					_, err = o.drafts.Get(b.ctx, a, d.ID)
+					if tc.wantStored == nil {
+						require.NoError(t, err, "the draft is still stored")
+					} else {
+						require.ErrorIs(t, err, tc.wantStored)
+					}
 					return
 				}
 				require.NoError(t, err)
+				require.Equal(t, tc.wantDuplicate, r.Duplicate)
 				require.Equal(t, tc.wantAttachments, r.Attachments)
+				c, err := b.db.CaseGet(b.ctx, &storage.CaseGetParams{ID: r.CaseID})
+				require.NoError(t, err)
+				require.Equal(t, max(tc.wantFormVersion, 1), c.FormVersion)
 				docs, err := b.db.DocumentList(b.ctx, &storage.DocumentListParams{CaseID: r.CaseID, WithContent: true})
 				require.NoError(t, err)
 				require.Len(t, docs, 1+tc.wantAttachments)
 				var values map[string]any
 				require.NoError(t, json.Unmarshal(docs[0].Content, &values))
 				require.Equal(t, tc.wantDiagnos, values["diagnos"])
-				_, err = other.Get(b.ctx, a, d.ID)
+				_, err = o.drafts.Get(b.ctx, a, d.ID)
 				require.ErrorIs(t, err, draft.ErrNotFound, "the draft is gone for every instance")
 			})
 		}
