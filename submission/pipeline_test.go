@@ -19,6 +19,8 @@ import (
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/pgstore"
+	"github.com/etjanst/etjanst/storage/pgstore/pgstoretest"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -376,20 +378,25 @@ func TestSubmitAfterAnotherInstanceChangedTheDraft(t *testing.T) {
 		{name: "made incomplete elsewhere", savedDiagnos: "Reumatism", wantErr: submission.ErrIncomplete,
 			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) { save(t, b, o, d, "") }},
 		{name: "tampered with in the database", savedDiagnos: "Reumatism", wantErr: draft.ErrTampered, wantStored: draft.ErrTampered,
-			change: func(t *testing.T, b *bundle, _ other, d *draft.Draft) {
-				_, err := raw(t, b).Exec(`UPDATE drafts SET payload = CAST(substr(payload, 1, length(payload) - 1) ||
-					CASE WHEN substr(payload, -1) = X'00' THEN X'01' ELSE X'00' END AS BLOB) WHERE id = ?`, d.ID) // another last byte
-				require.NoError(t, err)
-			}},
+			change: func(t *testing.T, b *bundle, _ other, d *draft.Draft) { flipLastPayloadByte(t, b, d.ID) }},
 		{name: "deleted elsewhere", savedDiagnos: "Reumatism", wantErr: submission.ErrNotFound, wantStored: draft.ErrNotFound,
 			change: func(t *testing.T, b *bundle, o other, d *draft.Draft) {
 				require.NoError(t, o.drafts.Delete(b.ctx, b.person(pnrA), d.ID))
 			}},
 	} {
-		for _, cache := range []int{0, -1} { // the default, no payloads
-			t.Run(fmt.Sprintf("%s/CacheBytes=%d", tc.name, cache), func(t *testing.T) {
+		for _, run := range []struct {
+			backend string
+			cache   int // draft.Options.CacheBytes: the default, no payloads
+		}{{"sqlite", 0}, {"sqlite", -1}, {"postgres", 0}, {"postgres", -1}} {
+			t.Run(fmt.Sprintf("%s/%s/CacheBytes=%d", tc.name, run.backend, run.cache), func(t *testing.T) {
 				t.Parallel()
-				b := setup(t)
+				cache := run.cache
+				var b *bundle
+				if run.backend == "sqlite" {
+					b = setup(t)
+				} else {
+					b = setupOn(t, pgstoretest.Open(t, nil))
+				}
 				mine, pipe := b.instance(t, cache)
 				var o other
 				o.drafts, o.pipe = b.instance(t, 0)
@@ -437,4 +444,22 @@ func TestSubmitAfterAnotherInstanceChangedTheDraft(t *testing.T) {
 			})
 		}
 	}
+}
+
+// flipLastPayloadByte changes the last byte of a draft's stored payload,
+// as someone with write access to the database could.
+func flipLastPayloadByte(t *testing.T, b *bundle, id string) {
+	t.Helper()
+	if pg, ok := b.db.(*pgstore.DB); ok {
+		pool, err := pgstore.OpenRaw(b.ctx, pgstoretest.DSN(t), &pgstore.Options{Schema: pg.Schema()})
+		require.NoError(t, err)
+		defer pool.Close()
+		_, err = pool.Exec(b.ctx, `UPDATE drafts SET payload = set_byte(payload, length(payload) - 1,
+			CASE WHEN get_byte(payload, length(payload) - 1) = 0 THEN 1 ELSE 0 END) WHERE id = $1`, id)
+		require.NoError(t, err)
+		return
+	}
+	_, err := raw(t, b).Exec(`UPDATE drafts SET payload = CAST(substr(payload, 1, length(payload) - 1) ||
+		CASE WHEN substr(payload, -1) = X'00' THEN X'01' ELSE X'00' END AS BLOB) WHERE id = ?`, id)
+	require.NoError(t, err)
 }
