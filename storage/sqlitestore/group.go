@@ -50,6 +50,13 @@ func (g *group) begin(ctx context.Context) (storage.Tx, error) {
 	select {
 	case g.token <- struct{}{}:
 		g.waiting.Add(-1)
+		if err := ctx.Err(); err != nil {
+			// ctx ended as the token came: no member that is rolled
+			// back before it begins.
+			<-g.token
+			g.flushIfIdle()
+			return nil, err
+		}
 	case <-ctx.Done():
 		g.waiting.Add(-1)
 		g.flushIfIdle()
@@ -156,12 +163,15 @@ func (g *group) finish(wait chan error, first bool) {
 	g.flushIfIdle()
 }
 
-// end ends the shared transaction now (committing what it still holds,
-// or reporting why it cannot), then passes the token on.
-func (g *group) end(wait chan error) {
+// lost ends a shared transaction that SQLite rolled back by itself while
+// a member ran: the member and every pending one are told, nothing is
+// committed (statements the member ran after the loss may have opened a
+// transaction of their own: it is rolled back too), and the token is
+// passed on.
+func (g *group) lost(wait chan error) {
 	g.mu.Lock()
 	g.pending = append(g.pending, wait)
-	g.commitLocked()
+	g.lostLocked()
 	g.mu.Unlock()
 	<-g.token
 }
@@ -204,7 +214,9 @@ func (g *group) aliveLocked() bool {
 // every pending member is told, and the next member starts a new group.
 // g.mu is held.
 func (g *group) lostLocked() {
-	_ = g.sqlTx.Rollback() // fails: there is no transaction left to roll back
+	// Fails when there is no transaction left to roll back; rolls back
+	// one that a statement after the loss opened in its place.
+	_ = g.sqlTx.Rollback()
 	g.answerLocked(errors.New("sqlitestore: commit: the transaction was rolled back after an earlier error"))
 }
 
@@ -286,10 +298,10 @@ func (t *groupTx) Rollback() error {
 // so that a caller who then reads (e.g. a concurrent submit of the same
 // draft looking for the first one's case) sees the other members' work.
 //
-// When the savepoint is gone, SQLite itself rolled the shared transaction
-// back (an I/O error, a full disk): the group is ended at once, so that no
-// later member runs outside a transaction, and every pending member gets
-// the commit's error.
+// When the savepoint cannot be rolled back to and released, SQLite itself
+// rolled the shared transaction back (an I/O error, a full disk): the
+// group is ended at once, so that no later member runs outside a
+// transaction, and every pending member learns that its work is gone.
 func (t *groupTx) undo() error {
 	if t.name == "" {
 		return t.g.abort()
@@ -302,7 +314,7 @@ func (t *groupTx) undo() error {
 	}
 	wait := make(chan error, 1)
 	if err1 != nil || err2 != nil {
-		t.g.end(wait)
+		t.g.lost(wait)
 	} else {
 		t.g.finish(wait, false)
 	}

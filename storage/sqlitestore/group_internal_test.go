@@ -61,3 +61,68 @@ func TestGroupCommitLostTransaction(t *testing.T) {
 	require.False(t, exists("a"), "rolled back with the lost transaction")
 	require.False(t, exists("big"))
 }
+
+// TestGroupCommitJoinedMemberLosesTransaction: a member that joined a group
+// hits a full disk (SQLite rolls the shared transaction back, with the work
+// of the member pending before it), carries on into an operation of its own
+// (whose SAVEPOINT opens a new transaction in autocommit mode) and is rolled
+// back when its ctx ends: nothing of either member is committed, and the
+// pending member is told so instead of being told that it committed.
+func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
+	require.NoError(t, err)
+	defer db.Close()
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	insert := func(ctx context.Context, ex storage.Executor, id string, payload []byte) error {
+		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
+			KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+		return err
+	}
+	exists := func(id string) bool {
+		_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
+		return err == nil
+	}
+
+	first, err := db.Begin(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, insert(t.Context(), first, "a", []byte("a")))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	joined := make(chan storage.Tx, 1)
+	go func() {
+		tx, err := db.Begin(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		joined <- tx
+	}()
+	require.Eventually(t, func() bool { return db.group.waiting.Load() == 1 }, 5*time.Second, time.Millisecond)
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+	second := (<-joined).(*groupTx)
+	require.NotEmpty(t, second.name, "the second member has a savepoint")
+
+	var pages int64
+	require.NoError(t, second.ex.tx.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
+	_, err = second.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
+	require.NoError(t, err)
+	require.Error(t, insert(ctx, second, "big", bytes.Repeat([]byte{1}, 1<<20)), "the disk is full")
+	_, err = second.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
+	require.NoError(t, err)
+	// What an atomic operation does first, then a write, and then the
+	// member's ctx ends.
+	require.NoError(t, second.ex.txExec(second.ex.c(ctx), "SAVEPOINT "+savepointName))
+	require.NoError(t, insert(ctx, second, "b", []byte("b")))
+	cancel()
+	require.ErrorIs(t, second.Commit(), context.Canceled)
+
+	require.Error(t, <-firstDone, "the first member's work went with the lost transaction")
+	require.False(t, exists("a"))
+	require.False(t, exists("b"))
+	require.False(t, exists("big"))
+	// The writer is usable again.
+	require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+		return insert(ctx, tx, "c", []byte("c"))
+	}))
+	require.True(t, exists("c"))
+}

@@ -67,7 +67,11 @@ type Options struct {
 	// transaction; one that is abandoned with a context that never ends
 	// holds up the writers behind it, as it would hold the one writer
 	// connection without group commit: end every transaction
-	// (storage.WithTx does). Defaults to 8; 1 turns group commit off.
+	// (storage.WithTx does). A member's Commit (and Rollback) returns once
+	// the shared transaction has ended, which may be after members that
+	// began later have finished: code inside a transaction must never wait
+	// for what another goroutine does after its Commit returns (use 1 for
+	// such patterns). Defaults to 8; 1 turns group commit off.
 	GroupCommit int
 
 	// Now stamps the applied_at column of schema_migrations. It is not
