@@ -20,7 +20,8 @@ func (t *tx) ReferenceNext(ctx context.Context, params *storage.ReferenceNextPar
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: reference next: %w", err)
 	}
-	return e.referenceNext(ctx, params)
+	v, err := e.referenceNext(ctx, params)
+	return v, t.check(err)
 }
 
 // CaseInsert implements storage.CaseExecutor.CaseInsert, in a transaction of its own.
@@ -33,7 +34,8 @@ func (t *tx) CaseInsert(ctx context.Context, params *storage.CaseInsertParams) (
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: case insert: %w", err)
 	}
-	return e.caseInsert(ctx, params)
+	v, err := e.caseInsert(ctx, params)
+	return v, t.check(err)
 }
 
 // CaseGet implements storage.CaseExecutor.CaseGet, in a transaction of its own.
@@ -46,7 +48,8 @@ func (t *tx) CaseGet(ctx context.Context, params *storage.CaseGetParams) (*stora
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: case get: %w", err)
 	}
-	return e.caseGet(ctx, params)
+	v, err := e.caseGet(ctx, params)
+	return v, t.check(err)
 }
 
 // CaseFind implements storage.CaseExecutor.CaseFind, in a transaction of its own.
@@ -59,7 +62,8 @@ func (t *tx) CaseFind(ctx context.Context, params *storage.CaseFindParams) (*sto
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: case find: %w", err)
 	}
-	return e.caseFind(ctx, params)
+	v, err := e.caseFind(ctx, params)
+	return v, t.check(err)
 }
 
 // CaseList implements storage.CaseExecutor.CaseList, in a transaction of its own.
@@ -72,7 +76,8 @@ func (t *tx) CaseList(ctx context.Context, params *storage.CaseListParams) ([]*s
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: case list: %w", err)
 	}
-	return e.caseList(ctx, params)
+	v, err := e.caseList(ctx, params)
+	return v, t.check(err)
 }
 
 // CaseSetStatus implements storage.CaseExecutor.CaseSetStatus, in a transaction of its own.
@@ -85,7 +90,7 @@ func (t *tx) CaseSetStatus(ctx context.Context, params *storage.CaseSetStatusPar
 	if err != nil {
 		return fmt.Errorf("sqlitestore: case set status: %w", err)
 	}
-	return e.caseSetStatus(ctx, params)
+	return t.check(e.caseSetStatus(ctx, params))
 }
 
 // DocumentInsert implements storage.CaseExecutor.DocumentInsert, in a transaction of its own.
@@ -98,7 +103,7 @@ func (t *tx) DocumentInsert(ctx context.Context, params *storage.DocumentInsertP
 	if err != nil {
 		return fmt.Errorf("sqlitestore: document insert: %w", err)
 	}
-	return e.documentInsert(ctx, params)
+	return t.check(e.documentInsert(ctx, params))
 }
 
 // DocumentList implements storage.CaseExecutor.DocumentList, in a transaction of its own.
@@ -111,7 +116,8 @@ func (t *tx) DocumentList(ctx context.Context, params *storage.DocumentListParam
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: document list: %w", err)
 	}
-	return e.documentList(ctx, params)
+	v, err := e.documentList(ctx, params)
+	return v, t.check(err)
 }
 
 // FlagInsert implements storage.CaseExecutor.FlagInsert, in a transaction of its own.
@@ -124,7 +130,7 @@ func (t *tx) FlagInsert(ctx context.Context, params *storage.FlagInsertParams) e
 	if err != nil {
 		return fmt.Errorf("sqlitestore: flag insert: %w", err)
 	}
-	return e.flagInsert(ctx, params)
+	return t.check(e.flagInsert(ctx, params))
 }
 
 // FlagList implements storage.CaseExecutor.FlagList, in a transaction of its own.
@@ -137,7 +143,8 @@ func (t *tx) FlagList(ctx context.Context, params *storage.FlagListParams) ([]*s
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: flag list: %w", err)
 	}
-	return e.flagList(ctx, params)
+	v, err := e.flagList(ctx, params)
+	return v, t.check(err)
 }
 
 // AuditAppend implements storage.CaseExecutor.AuditAppend, in a transaction of its own.
@@ -150,7 +157,7 @@ func (t *tx) AuditAppend(ctx context.Context, params *storage.AuditAppendParams)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: audit append: %w", err)
 	}
-	return e.auditAppend(ctx, params)
+	return t.check(e.auditAppend(ctx, params))
 }
 
 // AuditList implements storage.CaseExecutor.AuditList, in a transaction of its own.
@@ -163,5 +170,6 @@ func (t *tx) AuditList(ctx context.Context, params *storage.AuditListParams) ([]
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: audit list: %w", err)
 	}
-	return e.auditList(ctx, params)
+	v, err := e.auditList(ctx, params)
+	return v, t.check(err)
 }

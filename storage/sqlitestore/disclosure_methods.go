@@ -20,7 +20,7 @@ func (t *tx) DisclosureInsert(ctx context.Context, params *storage.DisclosureIns
 	if err != nil {
 		return fmt.Errorf("sqlitestore: disclosure insert: %w", err)
 	}
-	return e.disclosureInsert(ctx, params)
+	return t.check(e.disclosureInsert(ctx, params))
 }
 
 // DisclosureGet implements storage.DisclosureExecutor.DisclosureGet, in a transaction of its own.
@@ -33,7 +33,8 @@ func (t *tx) DisclosureGet(ctx context.Context, params *storage.DisclosureGetPar
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: disclosure get: %w", err)
 	}
-	return e.disclosureGet(ctx, params)
+	v, err := e.disclosureGet(ctx, params)
+	return v, t.check(err)
 }
 
 // DisclosureList implements storage.DisclosureExecutor.DisclosureList, in a transaction of its own.
@@ -46,7 +47,8 @@ func (t *tx) DisclosureList(ctx context.Context, params *storage.DisclosureListP
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: disclosure list: %w", err)
 	}
-	return e.disclosureList(ctx, params)
+	v, err := e.disclosureList(ctx, params)
+	return v, t.check(err)
 }
 
 // DisclosureDecide implements storage.DisclosureExecutor.DisclosureDecide, in a transaction of its own.
@@ -59,7 +61,7 @@ func (t *tx) DisclosureDecide(ctx context.Context, params *storage.DisclosureDec
 	if err != nil {
 		return fmt.Errorf("sqlitestore: disclosure decide: %w", err)
 	}
-	return e.disclosureDecide(ctx, params)
+	return t.check(e.disclosureDecide(ctx, params))
 }
 
 // DisclosureDecisions implements storage.DisclosureExecutor.DisclosureDecisions, in a transaction of its own.
@@ -72,7 +74,8 @@ func (t *tx) DisclosureDecisions(ctx context.Context, params *storage.Disclosure
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: disclosure decisions: %w", err)
 	}
-	return e.disclosureDecisions(ctx, params)
+	v, err := e.disclosureDecisions(ctx, params)
+	return v, t.check(err)
 }
 
 // DisclosureFinish implements storage.DisclosureExecutor.DisclosureFinish, in a transaction of its own.
@@ -85,5 +88,5 @@ func (t *tx) DisclosureFinish(ctx context.Context, params *storage.DisclosureFin
 	if err != nil {
 		return fmt.Errorf("sqlitestore: disclosure finish: %w", err)
 	}
-	return e.disclosureFinish(ctx, params)
+	return t.check(e.disclosureFinish(ctx, params))
 }

@@ -17,6 +17,26 @@ import (
 // newer release, and using it with older code could lose data.
 var ErrSchemaTooNew = errors.New("sqlitestore: database schema is newer than this code")
 
+// ErrTxLost is returned by the methods and the Commit of a transaction
+// that SQLite rolled back by itself after an error (a full disk, an I/O
+// error, no memory): none of its work is kept, and it takes no more
+// statements. Start a new transaction.
+var ErrTxLost = errors.New("sqlitestore: the transaction was rolled back after an earlier error")
+
+// mayEndTx reports whether err is of a kind after which SQLite may have
+// rolled the whole transaction back.
+func mayEndTx(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_INTERRUPT:
+		return true
+	}
+	return false
+}
+
 // interpretError is the one place that maps native errors to the storage
 // contract:
 //   - a done ctx (or an interrupt it caused) → ctx.Err(), unwrapped;

@@ -217,7 +217,7 @@ func (g *group) lostLocked() {
 	// Fails when there is no transaction left to roll back; rolls back
 	// one that a statement after the loss opened in its place.
 	_ = g.sqlTx.Rollback()
-	g.answerLocked(errors.New("sqlitestore: commit: the transaction was rolled back after an earlier error"))
+	g.answerLocked(fmt.Errorf("sqlitestore: commit: %w", ErrTxLost))
 }
 
 // commitLocked commits the shared transaction and tells every pending
@@ -268,6 +268,10 @@ func (t *groupTx) Commit() error {
 	if err := t.ctx.Err(); err != nil {
 		t.undo()
 		return fmt.Errorf("sqlitestore: commit: %w", err)
+	}
+	if t.lost {
+		_ = t.undo() // tells the pending members too
+		return fmt.Errorf("sqlitestore: commit: %w", ErrTxLost)
 	}
 	if t.name != "" {
 		if _, err := t.ex.tx.ExecContext(context.WithoutCancel(t.ctx), "RELEASE "+t.name); err != nil {

@@ -3,6 +3,8 @@ package sqlitestore
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strconv"
@@ -64,10 +66,12 @@ func TestGroupCommitLostTransaction(t *testing.T) {
 
 // TestGroupCommitJoinedMemberLosesTransaction: a member that joined a group
 // hits a full disk (SQLite rolls the shared transaction back, with the work
-// of the member pending before it), carries on into an operation of its own
-// (whose SAVEPOINT opens a new transaction in autocommit mode) and is rolled
-// back when its ctx ends: nothing of either member is committed, and the
-// pending member is told so instead of being told that it committed.
+// of the member pending before it). Its further methods are refused
+// (ErrTxLost) instead of running in autocommit mode; a statement that gets
+// through anyway (here a SAVEPOINT, which opens a new transaction) is
+// rolled back with the member when its ctx ends: nothing of either member
+// is committed, and the pending member is told so instead of being told
+// that it committed.
 func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
 	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
 	require.NoError(t, err)
@@ -106,13 +110,17 @@ func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
 	require.NoError(t, second.ex.tx.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
 	_, err = second.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
 	require.NoError(t, err)
-	require.Error(t, insert(ctx, second, "big", bytes.Repeat([]byte{1}, 1<<20)), "the disk is full")
+	err = insert(ctx, second, "big", bytes.Repeat([]byte{1}, 1<<20))
+	require.ErrorIs(t, err, ErrTxLost, "the disk is full, and the transaction gone")
 	_, err = second.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
 	require.NoError(t, err)
-	// What an atomic operation does first, then a write, and then the
-	// member's ctx ends.
+	require.ErrorIs(t, insert(ctx, second, "b", []byte("b")), ErrTxLost, "no statement runs in autocommit mode")
+	// A statement below the methods, then a write on the connection, and
+	// then the member's ctx ends.
 	require.NoError(t, second.ex.txExec(second.ex.c(ctx), "SAVEPOINT "+savepointName))
-	require.NoError(t, insert(ctx, second, "b", []byte("b")))
+	_, err = second.ex.tx.ExecContext(t.Context(), `INSERT INTO drafts (id, owner, form_id, form_version, revision, step,
+		progress, key_id, created_at, updated_at, expires_at, payload) VALUES ('b', 'o', 'f', 1, 1, 's', 0, 'k', 0, 0, 0, X'00')`)
+	require.NoError(t, err)
 	cancel()
 	require.ErrorIs(t, second.Commit(), context.Canceled)
 
@@ -125,4 +133,55 @@ func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
 		return insert(ctx, tx, "c", []byte("c"))
 	}))
 	require.True(t, exists("c"))
+}
+
+// TestLostTransactionTakesNoMoreStatements: when SQLite rolls a
+// transaction back by itself (a full disk), with or without group commit,
+// the transaction's later methods fail with ErrTxLost instead of writing
+// in autocommit mode, its Commit fails, and nothing of it is kept.
+func TestLostTransactionTakesNoMoreStatements(t *testing.T) {
+	for _, group := range []int{1, 8} {
+		t.Run(fmt.Sprintf("GroupCommit=%d", group), func(t *testing.T) {
+			db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: group})
+			require.NoError(t, err)
+			defer db.Close()
+			now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+			insert := func(ex storage.Executor, id string, payload []byte) error {
+				_, err := ex.DraftInsert(t.Context(), &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1,
+					Step: "s", KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+				return err
+			}
+			stx, err := db.Begin(t.Context())
+			require.NoError(t, err)
+			var conn *sql.Tx
+			switch x := stx.(type) {
+			case *groupTx:
+				conn = x.ex.tx
+			case *tx:
+				conn = x.ex.tx
+			}
+			require.NotNil(t, conn)
+			var pages int64
+			require.NoError(t, conn.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
+			_, err = conn.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
+			require.NoError(t, err)
+			require.NoError(t, insert(stx, "a", []byte("a")))
+			require.ErrorIs(t, insert(stx, "big", bytes.Repeat([]byte{1}, 1<<20)), ErrTxLost)
+			_, err = conn.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
+			require.NoError(t, err)
+
+			require.ErrorIs(t, insert(stx, "b", []byte("b")), ErrTxLost)
+			_, err = stx.OutboxInsert(t.Context(), &storage.OutboxInsertParams{})
+			require.ErrorIs(t, err, ErrTxLost, "whatever the method")
+			require.ErrorIs(t, stx.Commit(), ErrTxLost)
+			for _, id := range []string{"a", "big", "b"} {
+				_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
+				require.ErrorIs(t, err, storage.ErrNotFound, id)
+			}
+			// The writer takes new transactions.
+			require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
+				return insert(tx, "c", []byte("c"))
+			}))
+		})
+	}
 }

@@ -20,7 +20,8 @@ func (t *tx) DraftInsert(ctx context.Context, params *storage.DraftInsertParams)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: draft insert: %w", err)
 	}
-	return e.draftInsert(ctx, params)
+	v, err := e.draftInsert(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftGet implements storage.Executor.DraftGet, in a transaction of its own.
@@ -33,7 +34,8 @@ func (t *tx) DraftGet(ctx context.Context, params *storage.DraftGetParams) (*sto
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: draft get: %w", err)
 	}
-	return e.draftGet(ctx, params)
+	v, err := e.draftGet(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftUpdate implements storage.Executor.DraftUpdate, in a transaction of its own.
@@ -46,7 +48,8 @@ func (t *tx) DraftUpdate(ctx context.Context, params *storage.DraftUpdateParams)
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: draft update: %w", err)
 	}
-	return e.draftUpdate(ctx, params)
+	v, err := e.draftUpdate(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftList implements storage.Executor.DraftList, in a transaction of its own.
@@ -59,7 +62,8 @@ func (t *tx) DraftList(ctx context.Context, params *storage.DraftListParams) ([]
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: draft list: %w", err)
 	}
-	return e.draftList(ctx, params)
+	v, err := e.draftList(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftDelete implements storage.Executor.DraftDelete, in a transaction of its own.
@@ -72,7 +76,7 @@ func (t *tx) DraftDelete(ctx context.Context, params *storage.DraftDeleteParams)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: draft delete: %w", err)
 	}
-	return e.draftDelete(ctx, params)
+	return t.check(e.draftDelete(ctx, params))
 }
 
 // DraftDeleteExpired implements storage.Executor.DraftDeleteExpired, in a transaction of its own.
@@ -85,7 +89,8 @@ func (t *tx) DraftDeleteExpired(ctx context.Context, params *storage.DraftDelete
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: draft delete expired: %w", err)
 	}
-	return e.draftDeleteExpired(ctx, params)
+	v, err := e.draftDeleteExpired(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftListExpiring implements storage.Executor.DraftListExpiring, in a transaction of its own.
@@ -98,7 +103,8 @@ func (t *tx) DraftListExpiring(ctx context.Context, params *storage.DraftListExp
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: draft list expiring: %w", err)
 	}
-	return e.draftListExpiring(ctx, params)
+	v, err := e.draftListExpiring(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftMarkWarned implements storage.Executor.DraftMarkWarned, in a transaction of its own.
@@ -111,7 +117,7 @@ func (t *tx) DraftMarkWarned(ctx context.Context, params *storage.DraftMarkWarne
 	if err != nil {
 		return fmt.Errorf("sqlitestore: draft mark warned: %w", err)
 	}
-	return e.draftMarkWarned(ctx, params)
+	return t.check(e.draftMarkWarned(ctx, params))
 }
 
 // DraftListForReseal implements storage.Executor.DraftListForReseal, in a transaction of its own.
@@ -124,7 +130,8 @@ func (t *tx) DraftListForReseal(ctx context.Context, params *storage.DraftListFo
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: draft list for reseal: %w", err)
 	}
-	return e.draftListForReseal(ctx, params)
+	v, err := e.draftListForReseal(ctx, params)
+	return v, t.check(err)
 }
 
 // DraftReseal implements storage.Executor.DraftReseal, in a transaction of its own.
@@ -137,7 +144,7 @@ func (t *tx) DraftReseal(ctx context.Context, params *storage.DraftResealParams)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: draft reseal: %w", err)
 	}
-	return e.draftReseal(ctx, params)
+	return t.check(e.draftReseal(ctx, params))
 }
 
 // AttachmentInsert implements storage.Executor.AttachmentInsert, in a transaction of its own.
@@ -150,7 +157,8 @@ func (t *tx) AttachmentInsert(ctx context.Context, params *storage.AttachmentIns
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: attachment insert: %w", err)
 	}
-	return e.attachmentInsert(ctx, params)
+	v, err := e.attachmentInsert(ctx, params)
+	return v, t.check(err)
 }
 
 // AttachmentGet implements storage.Executor.AttachmentGet, in a transaction of its own.
@@ -163,7 +171,8 @@ func (t *tx) AttachmentGet(ctx context.Context, params *storage.AttachmentGetPar
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: attachment get: %w", err)
 	}
-	return e.attachmentGet(ctx, params)
+	v, err := e.attachmentGet(ctx, params)
+	return v, t.check(err)
 }
 
 // AttachmentList implements storage.Executor.AttachmentList, in a transaction of its own.
@@ -176,7 +185,8 @@ func (t *tx) AttachmentList(ctx context.Context, params *storage.AttachmentListP
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: attachment list: %w", err)
 	}
-	return e.attachmentList(ctx, params)
+	v, err := e.attachmentList(ctx, params)
+	return v, t.check(err)
 }
 
 // AttachmentDelete implements storage.Executor.AttachmentDelete, in a transaction of its own.
@@ -189,7 +199,7 @@ func (t *tx) AttachmentDelete(ctx context.Context, params *storage.AttachmentDel
 	if err != nil {
 		return fmt.Errorf("sqlitestore: attachment delete: %w", err)
 	}
-	return e.attachmentDelete(ctx, params)
+	return t.check(e.attachmentDelete(ctx, params))
 }
 
 // AttachmentListForReseal implements storage.Executor.AttachmentListForReseal, in a transaction of its own.
@@ -202,7 +212,8 @@ func (t *tx) AttachmentListForReseal(ctx context.Context, params *storage.Attach
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: attachment list for reseal: %w", err)
 	}
-	return e.attachmentListForReseal(ctx, params)
+	v, err := e.attachmentListForReseal(ctx, params)
+	return v, t.check(err)
 }
 
 // AttachmentReseal implements storage.Executor.AttachmentReseal, in a transaction of its own.
@@ -215,5 +226,5 @@ func (t *tx) AttachmentReseal(ctx context.Context, params *storage.AttachmentRes
 	if err != nil {
 		return fmt.Errorf("sqlitestore: attachment reseal: %w", err)
 	}
-	return e.attachmentReseal(ctx, params)
+	return t.check(e.attachmentReseal(ctx, params))
 }

@@ -21,7 +21,8 @@ func (t *tx) OutboxInsert(ctx context.Context, params *storage.OutboxInsertParam
 	if err != nil {
 		return false, fmt.Errorf("sqlitestore: outbox insert: %w", err)
 	}
-	return e.outboxInsert(ctx, params)
+	v, err := e.outboxInsert(ctx, params)
+	return v, t.check(err)
 }
 
 // OutboxClaim implements storage.OutboxExecutor.OutboxClaim, in a transaction of its own.
@@ -34,7 +35,8 @@ func (t *tx) OutboxClaim(ctx context.Context, params *storage.OutboxClaimParams)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: outbox claim: %w", err)
 	}
-	return e.outboxClaim(ctx, params)
+	v, err := e.outboxClaim(ctx, params)
+	return v, t.check(err)
 }
 
 // OutboxAck implements storage.OutboxExecutor.OutboxAck, in a transaction of its own.
@@ -47,7 +49,7 @@ func (t *tx) OutboxAck(ctx context.Context, params *storage.OutboxAckParams) err
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox ack: %w", err)
 	}
-	return e.outboxAck(ctx, params)
+	return t.check(e.outboxAck(ctx, params))
 }
 
 // OutboxRetry implements storage.OutboxExecutor.OutboxRetry, in a transaction of its own.
@@ -60,7 +62,7 @@ func (t *tx) OutboxRetry(ctx context.Context, params *storage.OutboxRetryParams)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox retry: %w", err)
 	}
-	return e.outboxRetry(ctx, params)
+	return t.check(e.outboxRetry(ctx, params))
 }
 
 // OutboxDead implements storage.OutboxExecutor.OutboxDead, in a transaction of its own.
@@ -73,7 +75,7 @@ func (t *tx) OutboxDead(ctx context.Context, params *storage.OutboxDeadParams) e
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox dead: %w", err)
 	}
-	return e.outboxDead(ctx, params)
+	return t.check(e.outboxDead(ctx, params))
 }
 
 // OutboxRelease implements storage.OutboxExecutor.OutboxRelease, in a transaction of its own.
@@ -86,7 +88,8 @@ func (t *tx) OutboxRelease(ctx context.Context, params *storage.OutboxReleasePar
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: outbox release: %w", err)
 	}
-	return e.outboxRelease(ctx, params)
+	v, err := e.outboxRelease(ctx, params)
+	return v, t.check(err)
 }
 
 // OutboxGet implements storage.OutboxExecutor.OutboxGet, in a transaction of its own.
@@ -99,7 +102,8 @@ func (t *tx) OutboxGet(ctx context.Context, params *storage.OutboxGetParams) (*s
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: outbox get: %w", err)
 	}
-	return e.outboxGet(ctx, params)
+	v, err := e.outboxGet(ctx, params)
+	return v, t.check(err)
 }
 
 // OutboxListDead implements storage.OutboxExecutor.OutboxListDead, in a transaction of its own.
@@ -112,7 +116,8 @@ func (t *tx) OutboxListDead(ctx context.Context, params *storage.OutboxListDeadP
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: outbox list dead: %w", err)
 	}
-	return e.outboxListDead(ctx, params)
+	v, err := e.outboxListDead(ctx, params)
+	return v, t.check(err)
 }
 
 // OutboxRequeue implements storage.OutboxExecutor.OutboxRequeue, in a transaction of its own.
@@ -125,7 +130,7 @@ func (t *tx) OutboxRequeue(ctx context.Context, params *storage.OutboxRequeuePar
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox requeue: %w", err)
 	}
-	return e.outboxRequeue(ctx, params)
+	return t.check(e.outboxRequeue(ctx, params))
 }
 
 // OutboxPurge implements storage.OutboxExecutor.OutboxPurge, in a transaction of its own.
@@ -138,7 +143,8 @@ func (t *tx) OutboxPurge(ctx context.Context, params *storage.OutboxPurgeParams)
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: outbox purge: %w", err)
 	}
-	return e.outboxPurge(ctx, params)
+	v, err := e.outboxPurge(ctx, params)
+	return v, t.check(err)
 }
 
 // InboxInsert implements storage.InboxExecutor.InboxInsert, in a transaction of its own.
@@ -151,7 +157,7 @@ func (t *tx) InboxInsert(ctx context.Context, params *storage.InboxInsertParams)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: inbox insert: %w", err)
 	}
-	return e.inboxInsert(ctx, params)
+	return t.check(e.inboxInsert(ctx, params))
 }
 
 // InboxGet implements storage.InboxExecutor.InboxGet, in a transaction of its own.
@@ -164,7 +170,8 @@ func (t *tx) InboxGet(ctx context.Context, params *storage.InboxGetParams) (*sto
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: inbox get: %w", err)
 	}
-	return e.inboxGet(ctx, params)
+	v, err := e.inboxGet(ctx, params)
+	return v, t.check(err)
 }
 
 // InboxList implements storage.InboxExecutor.InboxList, in a transaction of its own.
@@ -177,7 +184,8 @@ func (t *tx) InboxList(ctx context.Context, params *storage.InboxListParams) ([]
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: inbox list: %w", err)
 	}
-	return e.inboxList(ctx, params)
+	v, err := e.inboxList(ctx, params)
+	return v, t.check(err)
 }
 
 // InboxUnreadCount implements storage.InboxExecutor.InboxUnreadCount, in a transaction of its own.
@@ -190,7 +198,8 @@ func (t *tx) InboxUnreadCount(ctx context.Context, params *storage.InboxUnreadCo
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: inbox unread count: %w", err)
 	}
-	return e.inboxUnreadCount(ctx, params)
+	v, err := e.inboxUnreadCount(ctx, params)
+	return v, t.check(err)
 }
 
 // InboxMarkRead implements storage.InboxExecutor.InboxMarkRead, in a transaction of its own.
@@ -203,7 +212,7 @@ func (t *tx) InboxMarkRead(ctx context.Context, params *storage.InboxMarkReadPar
 	if err != nil {
 		return fmt.Errorf("sqlitestore: inbox mark read: %w", err)
 	}
-	return e.inboxMarkRead(ctx, params)
+	return t.check(e.inboxMarkRead(ctx, params))
 }
 
 // ContactUpsert implements storage.ContactExecutor.ContactUpsert, in a transaction of its own.
@@ -216,7 +225,8 @@ func (t *tx) ContactUpsert(ctx context.Context, params *storage.ContactUpsertPar
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: contact upsert: %w", err)
 	}
-	return e.contactUpsert(ctx, params)
+	v, err := e.contactUpsert(ctx, params)
+	return v, t.check(err)
 }
 
 // ContactGet implements storage.ContactExecutor.ContactGet, in a transaction of its own.
@@ -229,7 +239,8 @@ func (t *tx) ContactGet(ctx context.Context, params *storage.ContactGetParams) (
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: contact get: %w", err)
 	}
-	return e.contactGet(ctx, params)
+	v, err := e.contactGet(ctx, params)
+	return v, t.check(err)
 }
 
 // ContactDelete implements storage.ContactExecutor.ContactDelete, in a transaction of its own.
@@ -242,5 +253,5 @@ func (t *tx) ContactDelete(ctx context.Context, params *storage.ContactDeletePar
 	if err != nil {
 		return fmt.Errorf("sqlitestore: contact delete: %w", err)
 	}
-	return e.contactDelete(ctx, params)
+	return t.check(e.contactDelete(ctx, params))
 }

@@ -231,6 +231,9 @@ func (db *DB) Begin(ctx context.Context) (storage.Tx, error) {
 type tx struct {
 	ex   executor
 	done bool
+	// lost is set once SQLite is found to have rolled the transaction
+	// back by itself (see check).
+	lost bool
 	// ctx is the Begin ctx, kept (as database/sql's Tx keeps it) only to
 	// report its error when it ended the transaction before Commit.
 	ctx context.Context
@@ -243,6 +246,10 @@ func (t *tx) Commit() error {
 		return fmt.Errorf("sqlitestore: commit: %w", storage.ErrTxDone)
 	}
 	t.done = true
+	if t.lost {
+		_ = t.ex.tx.Rollback() // ends the *sql.Tx; SQLite has nothing to roll back
+		return fmt.Errorf("sqlitestore: commit: %w", ErrTxLost)
+	}
 	if err := t.ex.tx.Commit(); err != nil {
 		return fmt.Errorf("sqlitestore: commit: %w", interpretError(t.ctx, err))
 	}
@@ -261,10 +268,35 @@ func (t *tx) Rollback() error {
 	return nil
 }
 
-// executor returns the tx's executor, or one that fails with ErrTxDone.
+// executor returns the tx's executor, or fails with ErrTxDone, or with
+// ErrTxLost once SQLite rolled the transaction back.
 func (t *tx) executor() (*executor, error) {
 	if t.done {
 		return nil, storage.ErrTxDone
 	}
+	if t.lost {
+		return nil, ErrTxLost
+	}
 	return &t.ex, nil
+}
+
+// check looks, after a method of the transaction failed with err, whether
+// SQLite rolled the whole transaction back by itself, which it may do
+// after a full disk, an I/O error, a busy lock, no memory or an interrupt
+// (https://sqlite.org/lang_transaction.html). The connection is then in
+// autocommit mode, where every later statement would commit on its own:
+// the transaction refuses them (ErrTxLost), and its Commit fails. It
+// returns err, joined with ErrTxLost when the transaction is gone.
+func (t *tx) check(err error) error {
+	if err == nil || t.lost || !mayEndTx(err) {
+		return err
+	}
+	// BEGIN fails inside a transaction and starts one outside it.
+	c := context.WithoutCancel(t.ctx)
+	if t.ex.txExec(c, "BEGIN") != nil {
+		return err // still open (or the member has ended anyway)
+	}
+	_ = t.ex.txExec(c, "ROLLBACK")
+	t.lost = true
+	return errors.Join(err, ErrTxLost)
 }
