@@ -102,8 +102,11 @@ type DisclosureParams struct {
 
 // RequestDisclosure files a request to see a case (or one of its
 // documents). who is the requester's principal when logged in, or nil: a
-// request may be anonymous. The returned ID is the requester's way to
-// fetch the outcome. When CasesOptions.ReleaseOwnData is set and the
+// request may be anonymous. It returns the requester's view of the
+// request: its ID (the requester's way to fetch the outcome), reference,
+// status and time, never the review items, which tell what the record
+// holds (that the applicant has a protected identity, what free text
+// contains) and are for reviewers only (Review). When CasesOptions.ReleaseOwnData is set and the
 // requester is the applicant, the items about the data they submitted
 // themselves are decided "release" at once; free-text findings (which may
 // concern others) are still reviewed.
@@ -165,7 +168,12 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 	if err != nil {
 		return nil, err
 	}
-	return c.disclosure(ctx, c.db, id)
+	d, err := c.disclosure(ctx, c.db, id)
+	if err != nil {
+		return nil, err
+	}
+	return &DisclosureRequest{ID: d.ID, Reference: d.Reference, Service: d.Service, DocumentID: d.DocumentID,
+		Requester: d.Requester, Status: d.Status, CreatedAt: d.CreatedAt}, nil
 }
 
 func requesterActor(who *identity.Principal) string {
@@ -400,6 +408,19 @@ func (c *Cases) Release(ctx context.Context, who identity.Principal, requestID s
 			Decision: decision, Release: copyJSON, UpdatedAt: now}); err != nil {
 			return fmt.Errorf("submission: release: %w", err)
 		}
+		// The request is now locked against decisions (DisclosureFinish
+		// and DisclosureDecide both write its row). Read once more what
+		// the copy was built from: where the database does not isolate
+		// this transaction from others (PostgreSQL at READ COMMITTED), a
+		// decision changed, or a document with flags of its own arrived
+		// (a reply, a complement), after the first read.
+		reread, err := c.disclosure(ctx, tx, requestID)
+		if err != nil {
+			return err
+		}
+		if !sameReview(req, reread) {
+			return fmt.Errorf("%w: the request changed while it was released (a new decision or document); release it again", ErrTransition)
+		}
 		data, _ := json.Marshal(map[string]any{"request": requestID, "grounds": len(groundsOf(out))})
 		_, err = appendAudit(ctx, tx, row, now, officerActor(who), "disclosed", data)
 		return err
@@ -408,6 +429,24 @@ func (c *Cases) Release(ctx context.Context, who identity.Principal, requestID s
 		return nil, err
 	}
 	return out, nil
+}
+
+// sameReview reports whether two readings of a request have the same
+// items with the same decisions.
+func sameReview(a, b *DisclosureRequest) bool {
+	if len(a.Items) != len(b.Items) {
+		return false
+	}
+	for i := range a.Items {
+		x, y := a.Items[i], b.Items[i]
+		if x.FlagID != y.FlagID || (x.Decision == nil) != (y.Decision == nil) {
+			return false
+		}
+		if x.Decision != nil && (x.Decision.Outcome != y.Decision.Outcome || x.Decision.OSL != y.Decision.OSL) {
+			return false
+		}
+	}
+	return true
 }
 
 func groundsOf(r *Release) []Ground {
@@ -501,8 +540,10 @@ func (c *Cases) buildRelease(ctx context.Context, tx storage.Tx, row *storage.Ca
 		}
 		for _, a := range rec.Attachments {
 			if a.ID == attID {
-				outcome, _ := strictest(key{a.Document, "attachment:" + attID})
-				return outcome != OutcomeRelease
+				// An attachment no decided item covers (a request for
+				// another document) is not named either.
+				outcome, ok := strictest(key{a.Document, "attachment:" + attID})
+				return !ok || outcome != OutcomeRelease
 			}
 		}
 		return true // not a registered attachment: never name it
@@ -552,7 +593,7 @@ func (c *Cases) buildRelease(ctx context.Context, tx storage.Tx, row *storage.Ca
 					id = a.ID
 				}
 			}
-			if outcome, _ := strictest(key{d.ID, "attachment:" + id}); whole != "" || outcome != OutcomeRelease {
+			if outcome, ok := strictest(key{d.ID, "attachment:" + id}); whole != "" || !ok || outcome != OutcomeRelease {
 				rd.Withheld = true
 				rd.Name = "Bilaga " + strconv.Itoa(attachmentNo[d.ID]) + " " + WithheldText
 			} else {

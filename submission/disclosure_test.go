@@ -1,8 +1,10 @@
 package submission_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,11 +12,29 @@ import (
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/pgstore/pgstoretest"
 	"github.com/etjanst/etjanst/submission"
 )
 
 func reviewer(b *bundle) identity.Principal {
 	return b.officer("rita", identity.Role{Name: identity.RoleDisclosureReviewer, Services: []string{"parkering"}})
+}
+
+// fileRequest files a disclosure request as who (nil: anonymously) and
+// returns it as a reviewer sees it, after checking that the requester's
+// own view tells nothing of the review items.
+func fileRequest(t *testing.T, b *bundle, cs *submission.Cases, who *identity.Principal, p submission.DisclosureParams) *submission.DisclosureRequest {
+	t.Helper()
+	req, err := cs.RequestDisclosure(b.ctx, who, p)
+	require.NoError(t, err)
+	require.Empty(t, req.Items, "the requester learns nothing of the review items")
+	require.Empty(t, req.CaseID)
+	full, err := cs.Review(b.ctx, reviewer(b), req.ID)
+	require.NoError(t, err)
+	require.Equal(t, req.Reference, full.Reference)
+	require.NotEmpty(t, full.Items)
+	return full
 }
 
 // submitWithText submits a case whose free text mentions a third person.
@@ -38,8 +58,7 @@ func TestAnonymousDisclosureWithMasking(t *testing.T) {
 	r := submitWithText(t, b, a)
 	rev := reviewer(b)
 
-	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference})
-	require.NoError(t, err, "a request may be anonymous")
+	req := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference})
 	require.Equal(t, submission.DisclosureOpen, req.Status)
 	require.Equal(t, len(req.Items), req.Undecided())
 
@@ -143,8 +162,7 @@ func TestOfficerTextIsReviewedToo(t *testing.T) {
 	require.NoError(t, cs.SendMessage(b.ctx, off, r.CaseID, "Vi har noterat personnummer 19121212-1212 i ansökan."))
 	require.NoError(t, cs.Close(b.ctx, off, r.CaseID, "Beviljas. Kontakt: handlaggare@kommun.se", ""))
 	rev := reviewer(b)
-	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference})
-	require.NoError(t, err)
+	req := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference})
 	var texts int
 	for _, it := range req.Items {
 		d := submission.ItemDecision{Outcome: submission.OutcomeRelease}
@@ -171,8 +189,7 @@ func TestDisclosureEverythingReleasedHasNoDecision(t *testing.T) {
 	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
 	require.NoError(t, err)
 	rev := reviewer(b)
-	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference, Requester: "journalist@example.se"})
-	require.NoError(t, err)
+	req := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference, Requester: "journalist@example.se"})
 	for _, it := range req.Items {
 		require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, submission.ItemDecision{Outcome: submission.OutcomeRelease}))
 	}
@@ -195,8 +212,7 @@ func TestProtectedIdentityWithheldWhole(t *testing.T) {
 	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
 	require.NoError(t, err)
 	rev := reviewer(b)
-	req, err := cs.RequestDisclosure(b.ctx, nil, submission.DisclosureParams{Reference: r.Reference})
-	require.NoError(t, err)
+	req := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference})
 	for _, it := range req.Items {
 		d := submission.ItemDecision{Outcome: submission.OutcomeRelease}
 		if it.Flag.Path == "*" {
@@ -219,16 +235,113 @@ func TestOwnDataPolicy(t *testing.T) {
 	a := b.person(pnrA)
 	r := submitWithText(t, b, a)
 	strict := b.cases(t, nil)
-	req, err := strict.RequestDisclosure(b.ctx, &a, submission.DisclosureParams{Reference: r.Reference})
-	require.NoError(t, err)
+	req := fileRequest(t, b, strict, &a, submission.DisclosureParams{Reference: r.Reference})
 	require.Equal(t, len(req.Items), req.Undecided(), "by default everything is reviewed, even for the applicant")
 
 	lenient := b.cases(t, &submission.CasesOptions{ReleaseOwnData: true})
-	req, err = lenient.RequestDisclosure(b.ctx, &a, submission.DisclosureParams{Reference: r.Reference})
-	require.NoError(t, err)
+	req = fileRequest(t, b, lenient, &a, submission.DisclosureParams{Reference: r.Reference})
 	require.Equal(t, 2, req.Undecided(), "the free-text findings about others still need review")
 	bp := b.person(pnrB)
-	req, err = lenient.RequestDisclosure(b.ctx, &bp, submission.DisclosureParams{Reference: r.Reference})
-	require.NoError(t, err)
+	req = fileRequest(t, b, lenient, &bp, submission.DisclosureParams{Reference: r.Reference})
 	require.Equal(t, len(req.Items), req.Undecided(), "someone else's request is reviewed in full")
+}
+
+// TestDocumentRequestNamesNoOtherAttachment: a request for the application
+// document alone reviews no attachment, so the copy names none of them
+// (file names can be telling), while a request for the whole case, with
+// the attachment released, names it.
+func TestDocumentRequestNamesNoOtherAttachment(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs := b.cases(t, nil)
+	a := b.person(pnrA)
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	c, err := b.db.CaseGet(b.ctx, &storage.CaseGetParams{ID: r.CaseID})
+	require.NoError(t, err)
+	rec, err := submission.DecodeRecord(c.Record)
+	require.NoError(t, err)
+	rev := reviewer(b)
+	for _, tc := range []struct {
+		name     string
+		document string
+		named    bool
+	}{
+		{"the application document", rec.Document, false},
+		{"the whole case", "", true},
+	} {
+		req := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference, DocumentID: tc.document})
+		for _, it := range req.Items {
+			require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, submission.ItemDecision{Outcome: submission.OutcomeRelease}))
+		}
+		rel, err := cs.Release(b.ctx, rev, req.ID)
+		require.NoError(t, err, tc.name)
+		out, _ := json.Marshal(rel)
+		require.Equal(t, tc.named, strings.Contains(string(out), "intyg.pdf"), tc.name)
+	}
+}
+
+// finishHook is a driver whose transactions run hook just before
+// DisclosureFinish: work of another connection that commits in between.
+type finishHook struct {
+	storage.Driver
+	hook func()
+}
+
+func (d finishHook) Begin(ctx context.Context) (storage.Tx, error) {
+	tx, err := d.Driver.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return finishHookTx{Tx: tx, hook: d.hook}, nil
+}
+
+type finishHookTx struct {
+	storage.Tx
+	hook func()
+}
+
+func (t finishHookTx) DisclosureFinish(ctx context.Context, p *storage.DisclosureFinishParams) error {
+	t.hook()
+	return t.Tx.DisclosureFinish(ctx, p)
+}
+
+// TestReleaseSeesDecisionsMadeMeanwhile: on PostgreSQL (READ COMMITTED), a
+// decision that commits while a release is being built does not leave the
+// copy built on the earlier decision: the release fails and, done again,
+// applies the new one.
+func TestReleaseSeesDecisionsMadeMeanwhile(t *testing.T) {
+	t.Parallel()
+	b := setupOn(t, pgstoretest.Open(t, nil))
+	a := b.person(pnrA)
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	cs := b.cases(t, nil)
+	rev := reviewer(b)
+	req := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference})
+	diagnos := ""
+	for _, it := range req.Items {
+		if it.Flag.Path == "diagnos" {
+			diagnos = it.FlagID
+		}
+		require.NoError(t, cs.Decide(b.ctx, rev, req.ID, it.FlagID, submission.ItemDecision{Outcome: submission.OutcomeRelease}))
+	}
+	require.NotEmpty(t, diagnos)
+
+	var once sync.Once
+	racing, err := submission.NewCases(finishHook{Driver: b.db, hook: func() {
+		once.Do(func() {
+			require.NoError(t, cs.Decide(b.ctx, rev, req.ID, diagnos, submission.ItemDecision{
+				Outcome: submission.OutcomeWithhold, OSL: "25:1", Reasoning: "Uppgift om hälsa."}))
+		})
+	}}, b.drafts, b.reg, &submission.CasesOptions{Notifier: b.notes, Now: b.clock.Now, Municipality: "Exempelkommunen"})
+	require.NoError(t, err)
+	_, err = racing.Release(b.ctx, rev, req.ID)
+	require.ErrorIs(t, err, submission.ErrTransition, "built on a decision that changed")
+
+	rel, err := racing.Release(b.ctx, rev, req.ID)
+	require.NoError(t, err)
+	out, _ := json.Marshal(rel)
+	require.NotContains(t, string(out), "Reumatism", "the newer decision applies")
+	require.NotNil(t, rel.Decision)
 }
