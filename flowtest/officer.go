@@ -158,7 +158,7 @@ func (e *Env) RequestDisclosure(t testing.TB, reference, requester string) *subm
 // holds its ID.
 func (e *Env) Outcome(t testing.TB, requestID string) *submission.Release {
 	t.Helper()
-	r, err := e.Cases.Outcome(context.Background(), requestID)
+	r, err := e.Cases.Outcome(context.Background(), nil, requestID)
 	require.NoError(t, err, "flowtest: outcome of %s", requestID)
 	return r
 }

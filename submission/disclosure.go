@@ -2,6 +2,8 @@ package submission
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,7 +163,7 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 				}
 			}
 		}
-		data, _ := json.Marshal(map[string]any{"request": id, "anonymous": who == nil, "document": p.DocumentID})
+		data, _ := json.Marshal(map[string]any{"request": requestRef(id), "anonymous": who == nil, "document": p.DocumentID})
 		_, err = appendAudit(ctx, tx, row, now, requesterActor(who), "disclosureRequested", data)
 		return err
 	})
@@ -174,6 +176,14 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 	}
 	return &DisclosureRequest{ID: d.ID, Reference: d.Reference, Service: d.Service, DocumentID: d.DocumentID,
 		Requester: d.Requester, Status: d.Status, CreatedAt: d.CreatedAt}, nil
+}
+
+// requestRef names a disclosure request in the audit log: a digest of its
+// ID, since the ID itself fetches the released copy (Outcome) and those
+// who read a case's audit log must not be able to.
+func requestRef(id string) string {
+	sum := sha256.Sum256([]byte("etjanst.disclosure.request\x00" + id))
+	return hex.EncodeToString(sum[:12])
 }
 
 func requesterActor(who *identity.Principal) string {
@@ -303,7 +313,7 @@ func (c *Cases) Decide(ctx context.Context, who identity.Principal, requestID, f
 		if err != nil {
 			return mapNotFound(err)
 		}
-		data, _ := json.Marshal(map[string]string{"request": requestID, "flag": flagID, "outcome": d.Outcome, "osl": d.OSL})
+		data, _ := json.Marshal(map[string]string{"request": requestRef(requestID), "flag": flagID, "outcome": d.Outcome, "osl": d.OSL})
 		_, err = appendAudit(ctx, tx, row, now, officerActor(who), "disclosureDecided", data)
 		return err
 	})
@@ -421,7 +431,7 @@ func (c *Cases) Release(ctx context.Context, who identity.Principal, requestID s
 		if !sameReview(req, reread) {
 			return fmt.Errorf("%w: the request changed while it was released (a new decision or document); release it again", ErrTransition)
 		}
-		data, _ := json.Marshal(map[string]any{"request": requestID, "grounds": len(groundsOf(out))})
+		data, _ := json.Marshal(map[string]any{"request": requestRef(requestID), "grounds": len(groundsOf(out))})
 		_, err = appendAudit(ctx, tx, row, now, officerActor(who), "disclosed", data)
 		return err
 	})
@@ -457,11 +467,23 @@ func groundsOf(r *Release) []Ground {
 }
 
 // Outcome returns a released request's copy to the requester, who holds
-// its ID. An open request yields ErrUndecided.
-func (c *Cases) Outcome(ctx context.Context, requestID string) (*Release, error) {
+// its ID; who is the caller's principal when logged in, or nil. A request
+// the applicant filed about their own case is theirs alone (with
+// CasesOptions.ReleaseOwnData its copy shows their own data unmasked):
+// for anyone else, or nobody logged in, it does not exist (ErrNotFound).
+// An open request yields ErrUndecided.
+func (c *Cases) Outcome(ctx context.Context, who *identity.Principal, requestID string) (*Release, error) {
 	r, err := c.db.DisclosureGet(ctx, &storage.DisclosureGetParams{ID: requestID})
 	if err != nil {
 		return nil, mapNotFound(err)
+	}
+	if r.Owner != "" {
+		if who == nil {
+			return nil, ErrNotFound
+		}
+		if key, err := c.drafts.OwnerKey(*who); err != nil || key != r.Owner {
+			return nil, ErrNotFound
+		}
 	}
 	if r.Status != DisclosureReleased {
 		return nil, ErrUndecided

@@ -71,7 +71,7 @@ func TestAnonymousDisclosureWithMasking(t *testing.T) {
 	// Release is blocked while items are undecided.
 	_, err = cs.Release(b.ctx, rev, req.ID)
 	require.ErrorIs(t, err, submission.ErrUndecided)
-	_, err = cs.Outcome(b.ctx, req.ID)
+	_, err = cs.Outcome(b.ctx, nil, req.ID)
 	require.ErrorIs(t, err, submission.ErrUndecided)
 
 	// Masking needs a legal ground and a reasoning.
@@ -134,7 +134,7 @@ func TestAnonymousDisclosureWithMasking(t *testing.T) {
 		require.NotContains(t, dec, secret)
 	}
 
-	got, err := cs.Outcome(b.ctx, req.ID)
+	got, err := cs.Outcome(b.ctx, nil, req.ID)
 	require.NoError(t, err, "the anonymous requester fetches the outcome by request ID")
 	require.Equal(t, rel.Reference, got.Reference)
 	_, err = cs.Release(b.ctx, rev, req.ID)
@@ -241,9 +241,36 @@ func TestOwnDataPolicy(t *testing.T) {
 	lenient := b.cases(t, &submission.CasesOptions{ReleaseOwnData: true})
 	req = fileRequest(t, b, lenient, &a, submission.DisclosureParams{Reference: r.Reference})
 	require.Equal(t, 2, req.Undecided(), "the free-text findings about others still need review")
+	own := req.ID
+	rev := reviewer(b)
+	for _, it := range req.Items {
+		if it.Decision == nil {
+			require.NoError(t, lenient.Decide(b.ctx, rev, own, it.FlagID, submission.ItemDecision{
+				Outcome: submission.OutcomeMask, OSL: "26:1", Reasoning: "Uppgift om annan."}))
+		}
+	}
+	_, err := lenient.Release(b.ctx, rev, own)
+	require.NoError(t, err)
 	bp := b.person(pnrB)
 	req = fileRequest(t, b, lenient, &bp, submission.DisclosureParams{Reference: r.Reference})
 	require.Equal(t, len(req.Items), req.Undecided(), "someone else's request is reviewed in full")
+
+	// The applicant's own copy, their data unmasked, is theirs alone.
+	for _, who := range []*identity.Principal{nil, &bp} {
+		_, err := lenient.Outcome(b.ctx, who, own)
+		require.ErrorIs(t, err, submission.ErrNotFound)
+	}
+	rel, err := lenient.Outcome(b.ctx, &a, own)
+	require.NoError(t, err)
+	out, _ := json.Marshal(rel)
+	require.Contains(t, string(out), "Reumatism", "their own data as it stands")
+	// Nor does the audit log, which officers read, give the request's ID
+	// away.
+	entries, err := submission.AuditLog(b.ctx, b.db, r.CaseID)
+	require.NoError(t, err)
+	for _, e := range entries {
+		require.NotContains(t, string(e.Data), own)
+	}
 }
 
 // TestDocumentRequestNamesNoOtherAttachment: a request for the application

@@ -96,7 +96,11 @@ type releasedRow struct {
 func (s *Server) disclosureStatus(w http.ResponseWriter, r *http.Request) {
 	lang := rc(r).lang
 	id := r.PathValue("id")
-	rel, err := s.deps.Cases.Outcome(r.Context(), id)
+	var who *identity.Principal
+	if sess := rc(r).sess; sess != nil {
+		who = sess.principal()
+	}
+	rel, err := s.deps.Cases.Outcome(r.Context(), who, id)
 	if errors.Is(err, submission.ErrUndecided) {
 		s.render(w, r, http.StatusOK, "release", s.newPage(r, text("disclosure.title", lang), releaseData{ID: id, Pending: true}))
 		return
