@@ -49,12 +49,13 @@ func (f ClassifierFunc) Classify(ctx context.Context, rec *Record, values form.V
 	return f(ctx, rec, values)
 }
 
-// emailRE matches an e-mail address.
-var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+// emailRE matches an e-mail address, with letters and digits of any
+// script (örjan.åberg@kommun.se: the whole local part, not "berg@...").
+var emailRE = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
 
-// digitRun is a maximal run of digits joined by single separators (space,
-// hyphen, plus, and their typographic variants: no-break spaces, en dash,
-// minus sign), as personnummer and phone numbers are written. groups holds
+// digitRun is a maximal run of digits joined by single separators (a
+// space, a dash or a plus, in any of their Unicode forms, or a dash with
+// spaces around it), as personnummer and phone numbers are written. groups holds
 // the digit groups and seps the separator before each group ("" for the
 // first).
 type digitRun struct {
@@ -64,18 +65,43 @@ type digitRun struct {
 	plus       bool // the run is preceded by '+'
 }
 
-// runSeparators may join the digit groups of a number.
-var runSeparators = []string{" ", "-", "+", "\u00a0", "\u202f", "\u2009", "\u2013", "\u2011", "\u2212"}
-
-// separatorAt returns the separator at text[i:] followed by a digit, or "".
+// separatorAt returns the separator at text[i:] followed by a digit, or
+// "": one space (any Unicode space separator: no-break, thin, figure
+// space), one dash (any Unicode dash, the minus sign) or '+', or a dash or
+// '+' with a space before, after or on both sides ("19121212 - 1212").
 func separatorAt(text string, i int) string {
-	for _, sep := range runSeparators {
-		if strings.HasPrefix(text[i:], sep) && i+len(sep) < len(text) && isDigit(text[i+len(sep)]) {
-			return sep
-		}
+	j := i + runeAt(text, i, isSpaceSep)
+	if d := runeAt(text, j, isDashOrPlus); d > 0 {
+		j += d
+		j += runeAt(text, j, isSpaceSep)
 	}
-	return ""
+	if j == i || j >= len(text) || !isDigit(text[j]) {
+		return ""
+	}
+	return text[i:j]
 }
+
+// runeAt returns the size of the rune at text[i:] when it satisfies is,
+// else 0.
+func runeAt(text string, i int, is func(rune) bool) int {
+	if i >= len(text) {
+		return 0
+	}
+	r, size := utf8.DecodeRuneInString(text[i:])
+	if r == utf8.RuneError || !is(r) {
+		return 0
+	}
+	return size
+}
+
+func isSpaceSep(r rune) bool { return unicode.Is(unicode.Zs, r) }
+
+func isDashOrPlus(r rune) bool { return r == '+' || isDash(r) }
+
+func isDash(r rune) bool { return unicode.Is(unicode.Pd, r) || r == '\u2212' }
+
+// sepCore returns a separator without the spaces around it.
+func sepCore(sep string) string { return strings.TrimFunc(sep, isSpaceSep) }
 
 // wordAt reports whether the rune at text[i:] belongs to a word (a letter,
 // a digit or '_'): digits glued to it are not a number of their own.
@@ -176,7 +202,7 @@ func FindPersonnummer(text string) []string {
 			plain := cand
 			if len(r.groups[k]) < 10 {
 				sep := "-"
-				if r.seps[k+1] == "+" {
+				if sepCore(r.seps[k+1]) == "+" {
 					sep = "+"
 				}
 				plain = g + sep + r.groups[k+1]
@@ -202,8 +228,10 @@ func alone(r digitRun, from, to int) bool {
 	return true
 }
 
+// isHyphen reports whether a separator is (or has at its core) a dash.
 func isHyphen(sep string) bool {
-	return sep == "-" || sep == "\u2013" || sep == "\u2011" || sep == "\u2212"
+	r, _ := utf8.DecodeRuneInString(sepCore(sep))
+	return isDash(r)
 }
 
 // FindEmail returns the e-mail addresses in text.

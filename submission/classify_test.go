@@ -36,6 +36,12 @@ func TestFindPersonnummer(t *testing.T) {
 		{"ihop med bokstäver AB19121212-1212 och 19121212-1212XY", nil},
 		{"med bindestreck i längre nummer 2026-19121212-1212", nil},
 		{"inom parentes (19121212-1212), sist.19121212-1212", []string{"19121212-1212", "19121212-1212"}},
+		// Other dashes and spaces, as word processors and phones write them.
+		{"bindestreck U+2010 19121212\u20101212 och U+2012 19121212\u20121212", []string{"19121212\u20101212", "19121212\u20121212"}},
+		{"luft runt strecket 19121212 - 1212 och 121212 – 1212", []string{"19121212 - 1212", "121212 – 1212"}},
+		{"tankstreck med luft 19121212 \u2014 1212, siffermellanslag 19121212\u20071212", []string{"19121212 \u2014 1212", "19121212\u20071212"}},
+		{"hundraåring med luft 121212 + 1212", []string{"121212 + 1212"}},
+		{"fel kontrollsiffra med luft 19121212 - 1213, datum 2026 - 11 - 25", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -54,6 +60,7 @@ func TestFindEmail(t *testing.T) {
 		{"skriv till anna.svensson@kommun.se tack", []string{"anna.svensson@kommun.se"}},
 		{"a+b@sub.example.org, c@d.io", []string{"a+b@sub.example.org", "c@d.io"}},
 		{"inte en adress: @kommun, anna@, anna@kommun", nil},
+		{"åäö i namnet: örjan.åberg@kommun.se.", []string{"örjan.åberg@kommun.se"}},
 	}
 	for _, tc := range tests {
 		require.Equal(t, tc.want, submission.FindEmail(tc.text), tc.text)
@@ -79,6 +86,7 @@ func TestFindPhone(t *testing.T) {
 		{"ihop med text tel0701234567", nil},
 		{"följt av ett ord: tel 070-123 45 67 2ggr", []string{"070-123 45 67"}},
 		{"+46-8-123 456 78", []string{"+46-8-123 456 78"}},
+		{"luft runt strecket 070 - 123 45 67", []string{"070 - 123 45 67"}},
 	}
 	for _, tc := range tests {
 		require.Equal(t, tc.want, submission.FindPhone(tc.text), tc.text)
