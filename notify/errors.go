@@ -70,8 +70,8 @@ var (
 	emailLike = regexp.MustCompile(`[^\s<>()\[\]",;:]+@[^\s<>()\[\]",;:]+`)
 	// Six or more digits, possibly split by one separator each: phone
 	// numbers, personnummer, organisationsnummer.
-	numberLike = regexp.MustCompile(`\+?\d(?:[\s\-]?\d){5,}`)
-	bearerLike = regexp.MustCompile(`(?i)(bearer|token|password|passwd|secret|apikey|api_key)[=:\s]+\S+`)
+	numberLike = regexp.MustCompile(`\+?\d(?:[\s\-+]?\d){5,}`)
+	bearerLike = regexp.MustCompile(`(?i)(bearer|basic|token|password|passwd|secret|apikey|api_key)[=:\s]+\S+`)
 )
 
 // Redact returns the error text with what could be personal data or a secret

@@ -119,6 +119,8 @@ func testRelayNeverLeaks(t *testing.T) {
 	for _, d := range append(b.email.Deliveries(), b.sms.Deliveries()...) {
 		requireNoLeak(t, string(d.Channel)+"/"+string(d.Kind), d.Subject+"\n"+d.Text+"\n"+d.HTML)
 		require.Nil(t, d.Inbox)
+		require.Zero(t, d.Recipient, "email and SMS senders get the address, never the personnummer")
+		require.NotEmpty(t, d.Address)
 	}
 	var sawText bool
 	for _, d := range b.inboxRec.Deliveries() {

@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -217,26 +218,32 @@ func validCaseRef(ref string) error {
 	return nil
 }
 
-// looksLikeIDNumber reports whether s has a run of ten or more digits, with
-// at most one '-' or '+' among them: the shape of a personnummer,
-// samordningsnummer or organisationsnummer (also a phone number).
+// looksLikeIDNumber reports whether s has a run of ten or more digits (of
+// any script), with at most one separator among them (a dash, '+', a
+// space, '.', '_' or ':', in any of their Unicode forms): the shape of a
+// personnummer, samordningsnummer or organisationsnummer, however it is
+// written (also a phone number). '/' does not join: "KS 2026/000042" is a
+// reference.
 func looksLikeIDNumber(s string) bool {
 	digits, seps := 0, 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for _, r := range s {
 		switch {
-		case c >= '0' && c <= '9':
+		case unicode.IsDigit(r):
 			digits++
 			if digits >= 10 {
 				return true
 			}
-		case (c == '-' || c == '+') && digits > 0 && seps == 0:
+		case digits > 0 && seps == 0 && idSeparator(r):
 			seps++
 		default:
 			digits, seps = 0, 0
 		}
 	}
 	return false
+}
+
+func idSeparator(r rune) bool {
+	return strings.ContainsRune("-+._:", r) || unicode.Is(unicode.Pd, r) || unicode.Is(unicode.Zs, r) || r == '\u2212'
 }
 
 func validData(data map[string]string) error {

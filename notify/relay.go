@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/url"
 	"time"
@@ -357,6 +358,9 @@ func (r *Relay) deliver(ctx context.Context, row *storage.OutboxRow, st *Stats) 
 			return
 		}
 		d.Address = contact.Address(ch)
+		// Email and SMS senders need the address only: the recipient's
+		// identity (a personnummer) stays out of their hands.
+		d.Recipient = identity.Subject{}
 		if d.Lang == "" {
 			d.Lang = contact.Lang
 		}
@@ -433,6 +437,10 @@ func (r *Relay) dead(ctx context.Context, row *storage.OutboxRow, cause error, s
 func (r *Relay) Backoff(attempt int) time.Duration {
 	d := r.opts.BackoffBase
 	for i := 1; i < attempt && d < r.opts.BackoffMax; i++ {
+		if d > math.MaxInt64/2 {
+			d = r.opts.BackoffMax // doubling would overflow
+			break
+		}
 		d *= 2
 	}
 	d = min(d, r.opts.BackoffMax)

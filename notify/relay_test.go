@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -499,6 +500,23 @@ func TestBackoffBounds(t *testing.T) {
 			require.GreaterOrEqual(t, nominal, prevNominal)
 			prevNominal = nominal
 		}
+	}
+}
+
+// TestBackoffWithoutCap: a BackoffMax meant as "no cap" never makes the
+// doubling overflow into a negative or zero wait (a hot retry loop).
+func TestBackoffWithoutCap(t *testing.T) {
+	t.Parallel()
+	r, err := notify.NewRelay(openDB(t), nil, nil, &notify.RelayOptions{
+		BackoffBase: time.Second, BackoffMax: time.Duration(math.MaxInt64), Rand: func() float64 { return 0 },
+	})
+	require.NoError(t, err)
+	prev := time.Duration(0)
+	for attempt := 1; attempt <= 100; attempt++ {
+		got := r.Backoff(attempt)
+		require.GreaterOrEqual(t, got, prev, "attempt %d", attempt)
+		require.Positive(t, got, "attempt %d", attempt)
+		prev = got
 	}
 }
 

@@ -51,7 +51,8 @@ type Delivery struct {
 	CaseRef string
 	// Lang is the language of Subject, Text and HTML.
 	Lang Lang
-	// Recipient is the person notified.
+	// Recipient is the person notified, for the inbox (ChannelInbox)
+	// only: email and SMS senders get the address and never the identity.
 	Recipient identity.Subject
 	// Address is the email address (ChannelEmail) or the phone number in
 	// E.164 form (ChannelSMS); empty for the inbox.

@@ -353,8 +353,12 @@ func (s *Sender) Build(d notify.Delivery) ([]byte, error) {
 	var b bytes.Buffer
 	boundary := newBoundary()
 	lang := string(d.Lang)
-	if lang == "" {
+	switch d.Lang {
+	case "":
 		lang = string(notify.Swedish)
+	case notify.Swedish, notify.English:
+	default:
+		return nil, notify.Permanent(errors.New("email: unknown language")) // never a raw header value
 	}
 	header := [][2]string{
 		{"From", s.from.String()},

@@ -370,13 +370,15 @@ func TestBuildRejects(t *testing.T) {
 	s, err := email.New("localhost:587", "noreply@kommun.example", &email.Options{MaxMessageBytes: 2000})
 	require.NoError(t, err)
 	mods := map[string]func(*notify.Delivery){
-		"display name":      func(d *notify.Delivery) { d.Address = "Anna <anna@example.se>" },
-		"header injection":  func(d *notify.Delivery) { d.Address = "anna@example.se\r\nBcc: x@example.com" },
-		"no address":        func(d *notify.Delivery) { d.Address = "" },
-		"no text":           func(d *notify.Delivery) { d.Text = "" },
-		"id with brackets":  func(d *notify.Delivery) { d.ID = "a>b" },
-		"too large":         func(d *notify.Delivery) { d.HTML = strings.Repeat("x", 3000) },
-		"not email channel": func(d *notify.Delivery) { d.Channel = notify.ChannelSMS },
+		"display name":       func(d *notify.Delivery) { d.Address = "Anna <anna@example.se>" },
+		"header injection":   func(d *notify.Delivery) { d.Address = "anna@example.se\r\nBcc: x@example.com" },
+		"no address":         func(d *notify.Delivery) { d.Address = "" },
+		"no text":            func(d *notify.Delivery) { d.Text = "" },
+		"id with brackets":   func(d *notify.Delivery) { d.ID = "a>b" },
+		"too large":          func(d *notify.Delivery) { d.HTML = strings.Repeat("x", 3000) },
+		"not email channel":  func(d *notify.Delivery) { d.Channel = notify.ChannelSMS },
+		"header in language": func(d *notify.Delivery) { d.Lang = "sv\r\nBcc: x@example.com" },
+		"unknown language":   func(d *notify.Delivery) { d.Lang = "de" },
 	}
 	for name, mod := range mods {
 		d := delivery()
