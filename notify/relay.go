@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/etjanst/etjanst/identity"
@@ -84,6 +85,11 @@ type Relay struct {
 	templates *Templates
 	log       *slog.Logger
 	wake      chan struct{}
+	// round is held by a round of RunOnce and by the release after Run:
+	// rows of this worker are given back only when no round is sending
+	// them (a Run and a RunOnce on one Relay would otherwise send a row
+	// twice).
+	round sync.Mutex
 }
 
 // Relay defaults.
@@ -243,6 +249,8 @@ func (r *Relay) Run(ctx context.Context) error {
 
 // releaseAll gives back every row still leased to this worker, after Run.
 func (r *Relay) releaseAll(ctx context.Context) {
+	r.round.Lock()
+	defer r.round.Unlock()
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.SendTimeout)
 	defer cancel()
 	if _, err := r.db.OutboxRelease(c, &storage.OutboxReleaseParams{Worker: r.opts.Worker, Now: r.opts.Now()}); err != nil {
@@ -256,12 +264,15 @@ func (r *Relay) releaseAll(ctx context.Context) {
 // and ctx is not done; the rest are released at once. The send in flight
 // when ctx ends is finished and acknowledged. It returns what it did and
 // the first storage error of the claim or of a release; failures of single
-// rows are retried or dead-lettered, not returned.
+// rows are retried or dead-lettered, not returned. The rounds of one Relay
+// (RunOnce, and those of Run) run one at a time.
 func (r *Relay) RunOnce(ctx context.Context) (Stats, error) {
 	var st Stats
 	if err := ctx.Err(); err != nil {
 		return st, err
 	}
+	r.round.Lock()
+	defer r.round.Unlock()
 	now := r.opts.Now()
 	rows, err := r.db.OutboxClaim(ctx, &storage.OutboxClaimParams{
 		Worker: r.opts.Worker, Now: now, Lease: r.opts.Lease, Limit: r.opts.BatchSize,

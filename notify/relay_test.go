@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -537,4 +538,66 @@ func TestPurgeSent(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 3, n)
 	require.Equal(t, notify.EnqueueResult{Queued: 3}, b.enqueue(receipt(b.anna, "KS 2030/0001")))
+}
+
+// TestRunAndRunOnceOnOneRelaySendEachRowOnce: when a Run of a relay stops
+// while a RunOnce of the same relay is sending, Run gives back the rows
+// only after that round: another relay never gets them while they are
+// being sent.
+func TestRunAndRunOnceOnOneRelaySendEachRowOnce(t *testing.T) {
+	b := setup(t)
+	b.wantsAll(b.anna, "anna@example.se")
+	b.enqueue(receipt(b.anna, "KS 2030/0001"))
+	started, unblock := make(chan struct{}), make(chan struct{})
+	var (
+		mu    sync.Mutex
+		sends = map[string]int{}
+		first atomic.Bool
+	)
+	count := func(d notify.Delivery) {
+		mu.Lock()
+		defer mu.Unlock()
+		sends[d.ID]++
+	}
+	slow := notify.SenderFunc(func(_ context.Context, d notify.Delivery) error {
+		if first.CompareAndSwap(false, true) { // only the first send waits
+			close(started)
+			<-unblock
+		}
+		count(d)
+		return nil
+	})
+	all := map[notify.Channel]notify.Sender{notify.ChannelInbox: slow, notify.ChannelEmail: slow, notify.ChannelSMS: slow}
+	r, err := notify.NewRelay(b.db, all, b.contacts, &notify.RelayOptions{Worker: "relay-a", Now: b.clock.Now, Logger: quietLog})
+	require.NoError(t, err)
+	other, err := notify.NewRelay(b.db, all, b.contacts, &notify.RelayOptions{Worker: "relay-b", Now: b.clock.Now, Logger: quietLog})
+	require.NoError(t, err)
+
+	round := make(chan error, 1)
+	go func() { _, err := r.RunOnce(b.ctx); round <- err }()
+	<-started
+	stopped, stop := context.WithCancel(b.ctx)
+	stop()
+	run := make(chan error, 1)
+	go func() { run <- r.Run(stopped) }()
+	var runErr error
+	ran := false
+	select {
+	case runErr = <-run: // only when Run gave the rows back under the round's feet
+		ran = true
+	case <-time.After(200 * time.Millisecond):
+	}
+	_, err = other.RunOnce(b.ctx)
+	require.NoError(t, err)
+	close(unblock)
+	require.NoError(t, <-round)
+	if !ran {
+		runErr = <-run
+	}
+	require.ErrorIs(t, runErr, context.Canceled)
+
+	require.Len(t, sends, 3, "inbox, email and SMS")
+	for id, n := range sends {
+		require.Equal(t, 1, n, "row %s sent once", id)
+	}
 }
