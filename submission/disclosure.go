@@ -108,10 +108,12 @@ type DisclosureParams struct {
 // request: its ID (the requester's way to fetch the outcome), reference,
 // status and time, never the review items, which tell what the record
 // holds (that the applicant has a protected identity, what free text
-// contains) and are for reviewers only (Review). When CasesOptions.ReleaseOwnData is set and the
-// requester is the applicant, the items about the data they submitted
-// themselves are decided "release" at once; free-text findings (which may
-// concern others) are still reviewed.
+// contains) and are for reviewers only (Review). When
+// CasesOptions.ReleaseOwnData is set and the requester is the applicant,
+// the items the built-in classification set on the data they submitted
+// themselves (sender, form fields, attachments, their protected identity)
+// are decided "release" at once; free-text findings (which may concern
+// others) and the flags of custom Classifiers are still reviewed.
 func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, p DisclosureParams) (*DisclosureRequest, error) {
 	if strings.TrimSpace(p.Reference) == "" || len(p.Reference) > 64 || utf8.RuneCountInString(p.Requester) > 500 || !utf8.ValidString(p.Requester) {
 		return nil, fmt.Errorf("%w: reference or requester", ErrInvalid)
@@ -153,7 +155,7 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 				return fmt.Errorf("submission: disclosure: %w", err)
 			}
 			for _, f := range flags {
-				if strings.HasPrefix(f.Reason, "freeText:") {
+				if !ownDataReasons[f.Reason] {
 					continue
 				}
 				if err := tx.DisclosureDecide(ctx, &storage.DisclosureDecideParams{Status: DisclosureOpen, Decision: storage.DisclosureDecisionRow{
@@ -185,6 +187,10 @@ func requestRef(id string) string {
 	sum := sha256.Sum256([]byte("etjanst.disclosure.request\x00" + id))
 	return hex.EncodeToString(sum[:12])
 }
+
+// ownDataReasons are the reasons of the built-in flags on what the
+// applicant submitted themselves (ReleaseOwnData).
+var ownDataReasons = map[string]bool{"sender": true, "field": true, "fieldType": true, "attachment": true, "protectedIdentity": true}
 
 func requesterActor(who *identity.Principal) string {
 	if who == nil {
@@ -288,6 +294,9 @@ func (c *Cases) Decide(ctx context.Context, who identity.Principal, requestID, f
 	}
 	if err := checkText(d.Reasoning, false); err != nil {
 		return err
+	}
+	if len(FindPersonnummer(d.Reasoning)) > 0 || len(FindEmail(d.Reasoning)) > 0 || len(FindPhone(d.Reasoning)) > 0 {
+		return fmt.Errorf("%w: the reasoning goes out with the written decision: name the kind of data, not the data (no personnummer, e-mail address or phone number)", ErrInvalid)
 	}
 	return storage.WithTx(ctx, c.db, func(ctx context.Context, tx storage.Tx) error {
 		req, err := c.disclosure(ctx, tx, requestID)

@@ -74,8 +74,13 @@ func TestAnonymousDisclosureWithMasking(t *testing.T) {
 	_, err = cs.Outcome(b.ctx, nil, req.ID)
 	require.ErrorIs(t, err, submission.ErrUndecided)
 
-	// Masking needs a legal ground and a reasoning.
+	// Masking needs a legal ground and a reasoning, which goes out with
+	// the decision and so must not hold personal data itself.
 	require.ErrorIs(t, cs.Decide(b.ctx, rev, req.ID, req.Items[0].FlagID, submission.ItemDecision{Outcome: submission.OutcomeMask}), submission.ErrInvalid)
+	for _, reasoning := range []string{"Gäller 19121212-1212.", "Se anna.svensson@kommun.se", "Ring 070-123 45 67"} {
+		require.ErrorIs(t, cs.Decide(b.ctx, rev, req.ID, req.Items[0].FlagID, submission.ItemDecision{
+			Outcome: submission.OutcomeMask, OSL: "25:1", Reasoning: reasoning}), submission.ErrInvalid, reasoning)
+	}
 
 	var attachmentFlag string
 	for i, it := range req.Items {
@@ -371,4 +376,27 @@ func TestReleaseSeesDecisionsMadeMeanwhile(t *testing.T) {
 	out, _ := json.Marshal(rel)
 	require.NotContains(t, string(out), "Reumatism", "the newer decision applies")
 	require.NotNil(t, rel.Decision)
+}
+
+// TestOwnDataLeavesCustomFlagsForReview: with ReleaseOwnData, a flag a
+// custom Classifier set (it may concern someone else) is still reviewed.
+func TestOwnDataLeavesCustomFlagsForReview(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	pipe, err := submission.NewPipeline(b.db, b.drafts, &submission.Options{Notifier: b.notes, Now: b.clock.Now, ReferencePrefix: "KS",
+		Classifiers: []submission.Classifier{submission.ClassifierFunc(func(_ context.Context, rec *submission.Record, _ form.Values) ([]submission.Flag, error) {
+			return []submission.Flag{{Document: rec.Document, Path: "ovrigt", Kind: "thirdParty", Reason: "register:granne"}}, nil
+		})}})
+	require.NoError(t, err)
+	a := b.person(pnrA)
+	r, err := pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	req := fileRequest(t, b, b.cases(t, &submission.CasesOptions{ReleaseOwnData: true}), &a, submission.DisclosureParams{Reference: r.Reference})
+	var undecided []string
+	for _, it := range req.Items {
+		if it.Decision == nil {
+			undecided = append(undecided, it.Flag.Reason)
+		}
+	}
+	require.Equal(t, []string{"register:granne"}, undecided)
 }
