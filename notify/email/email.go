@@ -36,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -94,6 +95,41 @@ type Options struct {
 	Now func() time.Time
 }
 
+// String describes the options without the password (fmt's %v and %+v).
+func (o Options) String() string {
+	return fmt.Sprintf("email.Options{Security:%s Username:%q Password:%s LocalName:%q DialTimeout:%s CommandTimeout:%s MaxMessageBytes:%d}",
+		o.Security, o.Username, redacted(o.Password), o.LocalName, o.DialTimeout, o.CommandTimeout, o.MaxMessageBytes)
+}
+
+// LogValue logs the options without the password.
+func (o Options) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("security", o.Security.String()), slog.String("username", o.Username),
+		slog.String("password", redacted(o.Password)), slog.String("local_name", o.LocalName),
+		slog.Duration("dial_timeout", o.DialTimeout), slog.Duration("command_timeout", o.CommandTimeout),
+		slog.Int("max_message_bytes", o.MaxMessageBytes))
+}
+
+// redacted shows whether a secret is set, never the secret.
+func redacted(secret string) string {
+	if secret == "" {
+		return "none"
+	}
+	return "[redacted]"
+}
+
+// String names the security mode.
+func (s Security) String() string {
+	switch s {
+	case SecurityStartTLS:
+		return "starttls"
+	case SecurityImplicitTLS:
+		return "tls"
+	case SecurityNone:
+		return "none"
+	}
+	return fmt.Sprintf("Security(%d)", int(s))
+}
+
 // Sender sends notices by SMTP. It opens one connection per notice and is
 // safe for concurrent use.
 type Sender struct {
@@ -106,6 +142,14 @@ type Sender struct {
 }
 
 var _ notify.Sender = (*Sender)(nil)
+
+// String describes the sender (server and options) without the password.
+func (s *Sender) String() string { return "email.Sender{" + s.addr + " " + s.opts.String() + "}" }
+
+// LogValue logs the sender without the password.
+func (s *Sender) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("addr", s.addr), slog.Any("options", s.opts))
+}
 
 // Defaults.
 const (

@@ -9,8 +9,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"math/big"
 	"mime"
 	"mime/multipart"
@@ -417,5 +419,25 @@ func TestNewRejects(t *testing.T) {
 		},
 	} {
 		require.Error(t, f(), name)
+	}
+}
+
+// TestOptionsNeverShowThePassword: printing or logging the options or the
+// sender shows whether a password is set, never the password.
+func TestOptionsNeverShowThePassword(t *testing.T) {
+	t.Parallel()
+	const secret = "hemligt-lösenord-123"
+	opts := email.Options{Username: "noreply", Password: secret}
+	s, err := email.New("localhost:587", "noreply@kommun.example", &opts)
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	log.Info("smtp", slog.Any("options", opts), slog.Any("sender", s))
+	for name, out := range map[string]string{
+		"%v options": fmt.Sprintf("%v", opts), "%+v options": fmt.Sprintf("%+v", opts),
+		"%v sender": fmt.Sprintf("%v", s), "%+v sender": fmt.Sprintf("%+v", s), "slog": logs.String(),
+	} {
+		require.NotContains(t, out, secret, name)
+		require.Contains(t, out, "redacted", name)
 	}
 }
