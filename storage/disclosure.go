@@ -50,10 +50,14 @@ type DisclosureRow struct {
 	Requester string
 	// Owner is the owner key of an authenticated requester who is the
 	// applicant, else empty.
-	Owner     string
-	Status    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Owner string
+	// RequesterKey identifies an authenticated requester (opaque; empty
+	// for an anonymous request), so that they never review their own
+	// request.
+	RequesterKey string
+	Status       string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 	// Decision is the written decision (beslut) and Release the released,
 	// masked copy; both empty until finished.
 	Decision []byte

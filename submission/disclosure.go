@@ -23,6 +23,10 @@ import (
 // ErrUndecided is returned by Release while a review item has no decision.
 var ErrUndecided = errors.New("submission: every item must be decided before release")
 
+// ErrOwnRequest is returned when an officer decides on or releases a
+// disclosure request they filed themselves: someone else reviews it.
+var ErrOwnRequest = errors.New("submission: a disclosure request is reviewed by someone other than its requester")
+
 // Disclosure statuses.
 const (
 	DisclosureOpen     = "open"
@@ -59,6 +63,8 @@ type DisclosureRequest struct {
 	CreatedAt time.Time
 	// Items are the secrecy flags under review, with their decisions.
 	Items []ReviewItem
+
+	requesterKey string // who filed it, when logged in
 }
 
 // Undecided returns the number of items without a decision.
@@ -146,7 +152,7 @@ func (c *Cases) RequestDisclosure(ctx context.Context, who *identity.Principal, 
 		}
 		if err := tx.DisclosureInsert(ctx, &storage.DisclosureInsertParams{Request: storage.DisclosureRow{
 			ID: id, CaseID: row.ID, Service: row.Service, DocumentID: p.DocumentID, Requester: p.Requester, Owner: owner,
-			Status: DisclosureOpen, CreatedAt: now}}); err != nil {
+			RequesterKey: c.requesterKey(who), Status: DisclosureOpen, CreatedAt: now}}); err != nil {
 			return fmt.Errorf("submission: disclosure: %w", err)
 		}
 		if isOwner && c.opts.ReleaseOwnData {
@@ -191,6 +197,31 @@ func requestRef(id string) string {
 // ownDataReasons are the reasons of the built-in flags on what the
 // applicant submitted themselves (ReleaseOwnData).
 var ownDataReasons = map[string]bool{"sender": true, "field": true, "fieldType": true, "attachment": true, "protectedIdentity": true}
+
+// requesterKey identifies a logged-in requester in a request: a citizen by
+// their owner key (a pseudonym), an officer by their subject key; "" for
+// nobody.
+func (c *Cases) requesterKey(who *identity.Principal) string {
+	if who == nil || who.Validate() != nil {
+		return ""
+	}
+	if key, err := c.drafts.OwnerKey(*who); err == nil {
+		return key
+	}
+	return who.Subject.Key()
+}
+
+// reviewerOf checks that who may decide on and release req: a reviewer of
+// its e-service who did not file it.
+func (c *Cases) reviewerOf(who identity.Principal, req *DisclosureRequest) error {
+	if err := reviewerFor(who, req.Service); err != nil {
+		return err
+	}
+	if req.requesterKey != "" && c.requesterKey(&who) == req.requesterKey {
+		return ErrOwnRequest
+	}
+	return nil
+}
 
 func requesterActor(who *identity.Principal) string {
 	if who == nil {
@@ -266,7 +297,7 @@ func (c *Cases) disclosure(ctx context.Context, ex storage.Executor, id string) 
 		byFlag[d.FlagID] = d
 	}
 	out := &DisclosureRequest{ID: r.ID, CaseID: r.CaseID, Reference: row.Reference, Service: r.Service, DocumentID: r.DocumentID,
-		Requester: r.Requester, Status: r.Status, CreatedAt: r.CreatedAt}
+		Requester: r.Requester, Status: r.Status, CreatedAt: r.CreatedAt, requesterKey: r.RequesterKey}
 	for _, f := range flags {
 		if r.DocumentID != "" && f.DocumentID != r.DocumentID && f.Path != "*" && f.Path != "sender" {
 			continue
@@ -303,7 +334,7 @@ func (c *Cases) Decide(ctx context.Context, who identity.Principal, requestID, f
 		if err != nil {
 			return err
 		}
-		if err := reviewerFor(who, req.Service); err != nil {
+		if err := c.reviewerOf(who, req); err != nil {
 			return err
 		}
 		if !slices.ContainsFunc(req.Items, func(it ReviewItem) bool { return it.FlagID == flagID }) {
@@ -397,7 +428,7 @@ func (c *Cases) Release(ctx context.Context, who identity.Principal, requestID s
 		if err != nil {
 			return err
 		}
-		if err := reviewerFor(who, req.Service); err != nil {
+		if err := c.reviewerOf(who, req); err != nil {
 			return err
 		}
 		if req.Status != DisclosureOpen {

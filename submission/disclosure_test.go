@@ -400,3 +400,26 @@ func TestOwnDataLeavesCustomFlagsForReview(t *testing.T) {
 	}
 	require.Equal(t, []string{"register:granne"}, undecided)
 }
+
+// TestOfficerDoesNotReviewOwnRequest: an officer who files a disclosure
+// request neither decides on it nor releases it; a colleague does.
+func TestOfficerDoesNotReviewOwnRequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cs := b.cases(t, nil)
+	a := b.person(pnrA)
+	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
+	require.NoError(t, err)
+	rita := reviewer(b)
+	req := fileRequest(t, b, cs, &rita, submission.DisclosureParams{Reference: r.Reference})
+	colleague := b.officer("olle", identity.Role{Name: identity.RoleDisclosureReviewer, Services: []string{"parkering"}})
+	release := submission.ItemDecision{Outcome: submission.OutcomeRelease}
+	require.ErrorIs(t, cs.Decide(b.ctx, rita, req.ID, req.Items[0].FlagID, release), submission.ErrOwnRequest)
+	for _, it := range req.Items {
+		require.NoError(t, cs.Decide(b.ctx, colleague, req.ID, it.FlagID, release))
+	}
+	_, err = cs.Release(b.ctx, rita, req.ID)
+	require.ErrorIs(t, err, submission.ErrOwnRequest)
+	_, err = cs.Release(b.ctx, colleague, req.ID)
+	require.NoError(t, err)
+}

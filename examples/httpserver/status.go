@@ -30,7 +30,7 @@ import (
 //	draft.ErrLoginRequired, identity.ErrStale,
 //	identity.ErrFlowFailed, identity.ErrFlowNotFound      401 Unauthorized
 //	draft.ErrNotPermitted, identity.ErrNotAuthorised,
-//	identity.ErrNoMandate                                 403 Forbidden
+//	identity.ErrNoMandate, submission.ErrOwnRequest       403 Forbidden
 //	draft.ErrTooLarge, form.ErrTooLarge,
 //	*http.MaxBytesError                                   413 Content Too Large
 //	draft.ErrFileType                                     415 Unsupported Media Type
@@ -77,7 +77,8 @@ func Status(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, draft.ErrNotPermitted),
 		errors.Is(err, identity.ErrNotAuthorised),
-		errors.Is(err, identity.ErrNoMandate):
+		errors.Is(err, identity.ErrNoMandate),
+		errors.Is(err, submission.ErrOwnRequest):
 		return http.StatusForbidden
 	case errors.Is(err, draft.ErrTooLarge),
 		errors.Is(err, form.ErrTooLarge),

@@ -54,6 +54,7 @@ func TestStatus(t *testing.T) {
 		{"not requested", wrap(submission.ErrNotRequested), http.StatusUnprocessableEntity},
 		{"transition", wrap(submission.ErrTransition), http.StatusConflict},
 		{"undecided", wrap(submission.ErrUndecided), http.StatusConflict},
+		{"own disclosure request", wrap(submission.ErrOwnRequest), http.StatusForbidden},
 		{"no complement requested", wrap(submission.ErrNoComplementRequested), http.StatusConflict},
 		{"digest mismatch", wrap(submission.ErrDigestMismatch), http.StatusInternalServerError},
 		{"invalid contact", wrap(notify.ErrInvalidContact), http.StatusUnprocessableEntity},

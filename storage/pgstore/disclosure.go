@@ -9,12 +9,12 @@ import (
 	"github.com/etjanst/etjanst/storage"
 )
 
-const disclosureCols = `id, case_id, service, document_id, requester, owner, status, created_at, updated_at`
+const disclosureCols = `id, case_id, service, document_id, requester, owner, requester_key, status, created_at, updated_at`
 
 // The disclosure statements.
 const (
 	disclosureInsertSQL = `INSERT INTO disclosure_requests (` + disclosureCols + `)
-		SELECT $1, c.id, $3, $4, $5, $6, $7, $8, $8 FROM cases c WHERE c.id = $2
+		SELECT $1, c.id, $3, $4, $5, $6, $9, $7, $8, $8 FROM cases c WHERE c.id = $2
 		ON CONFLICT DO NOTHING`
 	disclosureGetSQL    = `SELECT ` + disclosureCols + `, decision, release FROM disclosure_requests WHERE id = $1`
 	disclosureExistsSQL = `SELECT 1 FROM disclosure_requests WHERE id = $1`
@@ -39,7 +39,7 @@ func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureIn
 		return invalid(op, "nil params, empty id, case id, service or status, or zero time")
 	}
 	r := p.Request
-	if !textOK(r.ID, r.Service, r.DocumentID, r.Requester, r.Owner, r.Status) {
+	if !textOK(r.ID, r.Service, r.DocumentID, r.Requester, r.Owner, r.RequesterKey, r.Status) {
 		return badText(op)
 	}
 	if err := ctx.Err(); err != nil {
@@ -50,7 +50,7 @@ func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureIn
 	}
 	err := e.run(ctx, op, func(q querier) error {
 		tag, err := q.Exec(ctx, disclosureInsertSQL, r.ID, r.CaseID, r.Service, r.DocumentID, r.Requester, r.Owner, r.Status,
-			ts(r.CreatedAt))
+			ts(r.CreatedAt), r.RequesterKey)
 		if err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureIn
 func scanDisclosure(row pgx.Row, outcome bool) (*storage.DisclosureRow, error) {
 	var r storage.DisclosureRow
 	var created, updated time.Time
-	dest := []any{&r.ID, &r.CaseID, &r.Service, &r.DocumentID, &r.Requester, &r.Owner, &r.Status, &created, &updated}
+	dest := []any{&r.ID, &r.CaseID, &r.Service, &r.DocumentID, &r.Requester, &r.Owner, &r.RequesterKey, &r.Status, &created, &updated}
 	if outcome {
 		dest = append(dest, &r.Decision, &r.Release)
 	}

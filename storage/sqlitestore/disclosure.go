@@ -8,7 +8,7 @@ import (
 	"github.com/etjanst/etjanst/storage"
 )
 
-const disclosureCols = `id, case_id, service, document_id, requester, owner, status, created_at, updated_at`
+const disclosureCols = `id, case_id, service, document_id, requester, owner, requester_key, status, created_at, updated_at`
 
 func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureInsertParams) error {
 	const op = "disclosure insert"
@@ -19,8 +19,8 @@ func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureIn
 		return err
 	}
 	r := p.Request
-	_, err := e.execSQL(ctx, `INSERT INTO disclosure_requests (`+disclosureCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.CaseID, r.Service, r.DocumentID, r.Requester, r.Owner, r.Status, micros(r.CreatedAt), micros(r.CreatedAt))
+	_, err := e.execSQL(ctx, `INSERT INTO disclosure_requests (`+disclosureCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.CaseID, r.Service, r.DocumentID, r.Requester, r.Owner, r.RequesterKey, r.Status, micros(r.CreatedAt), micros(r.CreatedAt))
 	if err != nil {
 		return fail(ctx, op, r.ID, err)
 	}
@@ -30,7 +30,7 @@ func (e *executor) disclosureInsert(ctx context.Context, p *storage.DisclosureIn
 func scanDisclosure(rows interface{ Scan(...any) error }, outcome bool) (*storage.DisclosureRow, error) {
 	var r storage.DisclosureRow
 	var created, updated int64
-	dest := []any{&r.ID, &r.CaseID, &r.Service, &r.DocumentID, &r.Requester, &r.Owner, &r.Status, &created, &updated}
+	dest := []any{&r.ID, &r.CaseID, &r.Service, &r.DocumentID, &r.Requester, &r.Owner, &r.RequesterKey, &r.Status, &created, &updated}
 	if outcome {
 		dest = append(dest, &r.Decision, &r.Release)
 	}

@@ -23,7 +23,7 @@ func (s *suite) testDisclosure(t *testing.T) {
 		for i, id := range []string{"r1", "r2", "r3"} {
 			r := b.disclosureRow(id, "c1", time.Duration(i)*time.Minute)
 			if id == "r2" {
-				r.DocumentID, r.Owner, r.Requester = "doc-1", ownerA, ""
+				r.DocumentID, r.Owner, r.Requester, r.RequesterKey = "doc-1", ownerA, "", ownerA
 			}
 			require.NoError(t, b.d.DisclosureInsert(b.ctx, &storage.DisclosureInsertParams{Request: r}))
 		}
@@ -33,6 +33,7 @@ func (s *suite) testDisclosure(t *testing.T) {
 		require.Equal(t, "bygglov", got.Service)
 		require.Equal(t, "doc-1", got.DocumentID)
 		require.Equal(t, ownerA, got.Owner)
+		require.Equal(t, ownerA, got.RequesterKey)
 		require.Empty(t, got.Requester, "a request may be anonymous")
 		require.Equal(t, "open", got.Status)
 		requireStoredTime(t, b.now.Add(time.Minute), got.CreatedAt)
@@ -42,6 +43,8 @@ func (s *suite) testDisclosure(t *testing.T) {
 		list, err := b.d.DisclosureList(b.ctx, &storage.DisclosureListParams{Service: "bygglov"})
 		require.NoError(t, err)
 		require.Equal(t, []string{"r1", "r2", "r3"}, disclosureIDs(list), "oldest first")
+		require.Equal(t, ownerA, list[1].RequesterKey)
+		require.Empty(t, list[0].RequesterKey)
 		list, err = b.d.DisclosureList(b.ctx, &storage.DisclosureListParams{Service: "bygglov", Limit: 2})
 		require.NoError(t, err)
 		require.Equal(t, []string{"r1", "r2"}, disclosureIDs(list))
