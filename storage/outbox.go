@@ -43,8 +43,8 @@ type OutboxExecutor interface {
 	// or before Now, oldest NextAttemptAt first, to params.Worker: in one
 	// atomic step it adds one to each row's Attempts, sets its LeaseOwner
 	// to Worker and its NextAttemptAt to Now+Lease, and returns the rows
-	// as updated, with payloads, in the order they were due. No rows is an
-	// empty slice.
+	// as updated, with payloads, in the order they were created (so that
+	// the notices of one case go out in order). No rows is an empty slice.
 	//
 	// Concurrency: concurrent claims never return the same row; a row is
 	// claimed again only when a later claim's Now reaches the end of its
