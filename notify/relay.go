@@ -535,10 +535,24 @@ func (r *Relay) Requeue(ctx context.Context, id string) error {
 //
 // Errors: olderThan not positive; storage errors, wrapped.
 func (r *Relay) PurgeSent(ctx context.Context, olderThan time.Duration) (int, error) {
+	return r.purge(ctx, olderThan, false)
+}
+
+// PurgeDead deletes up to storage.MaxLimit dead-lettered rows that died
+// more than olderThan ago and returns how many it deleted: a dead row
+// keeps its recipient (and an inbox notice its text) until purged, so a
+// daily job should drop them once nobody will requeue them (gallring).
+//
+// Errors: olderThan not positive; storage errors, wrapped.
+func (r *Relay) PurgeDead(ctx context.Context, olderThan time.Duration) (int, error) {
+	return r.purge(ctx, olderThan, true)
+}
+
+func (r *Relay) purge(ctx context.Context, olderThan time.Duration, dead bool) (int, error) {
 	if olderThan <= 0 {
 		return 0, errors.New("notify: purge: olderThan must be positive")
 	}
-	n, err := r.db.OutboxPurge(ctx, &storage.OutboxPurgeParams{Before: r.opts.Now().Add(-olderThan), Limit: storage.MaxLimit})
+	n, err := r.db.OutboxPurge(ctx, &storage.OutboxPurgeParams{Before: r.opts.Now().Add(-olderThan), Limit: storage.MaxLimit, Dead: dead})
 	if err != nil {
 		return n, fmt.Errorf("notify: purge: %w", err)
 	}

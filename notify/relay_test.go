@@ -540,6 +540,40 @@ func TestPurgeSent(t *testing.T) {
 	require.Equal(t, notify.EnqueueResult{Queued: 3}, b.enqueue(receipt(b.anna, "KS 2030/0001")))
 }
 
+// TestPurgeDead: dead-lettered rows, which keep the recipient, are purged
+// once they died long enough ago, and sent ones are left to PurgeSent.
+func TestPurgeDead(t *testing.T) {
+	b := setup(t)
+	b.wantsAll(b.anna, "anna@example.se")
+	refused := notify.SenderFunc(func(context.Context, notify.Delivery) error {
+		return notify.Permanent(errors.New("550 no such user"))
+	})
+	senders := b.senders()
+	senders[notify.ChannelEmail], senders[notify.ChannelSMS] = refused, refused
+	r, err := notify.NewRelay(b.db, senders, b.contacts, &notify.RelayOptions{Now: b.clock.Now, Logger: quietLog})
+	require.NoError(t, err)
+	b.enqueue(receipt(b.anna, "KS 2030/0001"))
+	st := runOnce(t, r)
+	require.Equal(t, 2, st.Dead)
+	require.Equal(t, 1, st.Sent)
+
+	_, err = r.PurgeDead(b.ctx, 0)
+	require.Error(t, err)
+	n, err := r.PurgeDead(b.ctx, 24*time.Hour)
+	require.NoError(t, err)
+	require.Zero(t, n, "too recent")
+	b.clock.Advance(25 * time.Hour)
+	n, err = r.PurgeDead(b.ctx, 24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	dead, err := b.db.OutboxListDead(b.ctx, &storage.OutboxListDeadParams{})
+	require.NoError(t, err)
+	require.Empty(t, dead)
+	n, err = r.PurgeSent(b.ctx, 24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the inbox notice, sent")
+}
+
 // TestRunAndRunOnceOnOneRelaySendEachRowOnce: when a Run of a relay stops
 // while a RunOnce of the same relay is sending, Run gives back the rows
 // only after that round: another relay never gets them while they are

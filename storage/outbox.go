@@ -107,9 +107,9 @@ type OutboxExecutor interface {
 	OutboxRequeue(ctx context.Context, params *OutboxRequeueParams) error
 
 	// OutboxPurge deletes up to Limit sent rows whose SentAt is at or
-	// before Before, oldest first, and returns how many it deleted. Once a
-	// row is purged its DedupeKey may be used again. Pending and dead rows
-	// are never purged.
+	// before Before (with params.Dead: dead rows whose DeadAt is), oldest
+	// first, and returns how many it deleted. Once a row is purged its
+	// DedupeKey may be used again. Pending rows are never purged.
 	//
 	// Errors: ErrInvalid when Before is zero.
 	OutboxPurge(ctx context.Context, params *OutboxPurgeParams) (int, error)
@@ -288,6 +288,9 @@ type OutboxPurgeParams struct {
 	// Before is the cut-off: sent rows with SentAt <= Before are deleted.
 	// Required.
 	Before time.Time
+	// Dead purges dead rows with DeadAt <= Before instead (they hold the
+	// recipient, and an inbox notice its text, until purged).
+	Dead bool
 	// Limit caps the batch: 0 means DefaultLimit; at most MaxLimit.
 	Limit int
 }

@@ -299,7 +299,7 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 		return nil, fmt.Errorf("notify relay: %w", err)
 	}
 	p.relay = relay
-	p.workers = append(p.workers, relay.Run)
+	p.workers = append(p.workers, relay.Run, func(ctx context.Context) error { return purgeOutbox(ctx, relay, logger) })
 	// The applicant's notices, and the new-case, reply and complement
 	// notices to the officers who handle the e-service (here the
 	// development staff accounts; a municipality plugs in its directory).
@@ -611,5 +611,40 @@ func (p *portal) printBanner(w io.Writer, url string) {
 	}
 	if p.mailbox != nil {
 		fmt.Fprintf(w, "development mailbox (what email and SMS would carry): %s/dev/mail\n", strings.TrimSuffix(url, "/"))
+	}
+}
+
+// purgeOutbox is the daily gallring of delivered and dead-lettered notices:
+// sent rows after 30 days (their dedupe keys guard retries until then),
+// dead ones, which keep the recipient, after 90 days (time to requeue
+// them after an outage).
+func purgeOutbox(ctx context.Context, relay *notify.Relay, logger *slog.Logger) error {
+	tick := time.NewTicker(24 * time.Hour)
+	defer tick.Stop()
+	for {
+		for _, purge := range []struct {
+			what string
+			run  func(context.Context, time.Duration) (int, error)
+			age  time.Duration
+		}{{"sent", relay.PurgeSent, 30 * 24 * time.Hour}, {"dead", relay.PurgeDead, 90 * 24 * time.Hour}} {
+			for {
+				n, err := purge.run(ctx, purge.age)
+				if err != nil {
+					logger.Warn("portal: outbox purge failed", "rows", purge.what, "err", err)
+					break
+				}
+				if n > 0 {
+					logger.Info("portal: outbox purged", "rows", purge.what, "n", n)
+				}
+				if n < storage.MaxLimit {
+					break
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
 	}
 }

@@ -56,6 +56,8 @@ const (
 	// Purgers skip each other's rows: purging is idempotent clean-up.
 	outboxPurgeSQL = `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'sent' AND sent_at <= $1
 		ORDER BY sent_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED)`
+	outboxPurgeDeadSQL = `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'dead' AND dead_at <= $1
+		ORDER BY dead_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)`
 )
 
 func (e *executor) outboxInsert(ctx context.Context, p *storage.OutboxInsertParams) (bool, error) {
@@ -312,7 +314,11 @@ func (e *executor) outboxPurge(ctx context.Context, p *storage.OutboxPurgeParams
 	}
 	var deleted int64
 	err = e.run(ctx, op, func(q querier) error {
-		tag, err := q.Exec(ctx, outboxPurgeSQL, ts(p.Before), n)
+		q1 := outboxPurgeSQL
+		if p.Dead {
+			q1 = outboxPurgeDeadSQL
+		}
+		tag, err := q.Exec(ctx, q1, ts(p.Before), n)
 		deleted = tag.RowsAffected()
 		return err
 	})

@@ -24,6 +24,7 @@ func TestNotifyQueryPlans(t *testing.T) {
 		sOutboxReleaseAll: "outbox_lease",
 		sOutboxListDead:   "outbox_dead",
 		sOutboxPurge:      "outbox_sent",
+		sOutboxPurgeDead:  "outbox_dead",
 		sInboxList:        "inbox_owner",
 		sInboxListUnread:  "inbox_unread",
 		sInboxUnread:      "inbox_unread",

@@ -49,6 +49,8 @@ const (
 		WHERE id = ? AND state = 'dead'`
 	outboxPurgeSQL = `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'sent' AND sent_at <= ?
 		ORDER BY sent_at, seq LIMIT ?)`
+	outboxPurgeDeadSQL = `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'dead' AND dead_at <= ?
+		ORDER BY dead_at, id LIMIT ?)`
 )
 
 func (e *executor) outboxInsert(ctx context.Context, p *storage.OutboxInsertParams) (bool, error) {
@@ -274,7 +276,11 @@ func (e *executor) outboxPurge(ctx context.Context, p *storage.OutboxPurgeParams
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	res, err := e.exec(ctx, sOutboxPurge, micros(p.Before), n)
+	id := sOutboxPurge
+	if p.Dead {
+		id = sOutboxPurgeDead
+	}
+	res, err := e.exec(ctx, id, micros(p.Before), n)
 	if err != nil {
 		return 0, fail(ctx, op, "", err)
 	}

@@ -54,6 +54,7 @@ const (
 	sOutboxListDead
 	sOutboxRequeue
 	sOutboxPurge
+	sOutboxPurgeDead
 	sInboxInsert
 	sInboxGet
 	sInboxList
@@ -125,6 +126,7 @@ var stmtDefs = [numStmts]stmtDef{
 	sOutboxListDead:   {read: true, sql: outboxListDeadSQL},
 	sOutboxRequeue:    {sql: outboxRequeueSQL},
 	sOutboxPurge:      {sql: outboxPurgeSQL},
+	sOutboxPurgeDead:  {sql: outboxPurgeDeadSQL},
 	sInboxInsert:      {sql: inboxInsertSQL},
 	sInboxGet:         {read: true, sql: inboxGetSQL},
 	sInboxList:        {read: true, sql: inboxListSQL},

@@ -465,6 +465,19 @@ func (s *suite) testOutbox(t *testing.T) {
 		}
 		// A purged row's dedupe key may be used again.
 		b.insertOutbox("o5", func(p *storage.OutboxInsertParams) { p.DedupeKey = "dedupe:o0" })
+
+		// Dead rows go only when asked for, by the time they died.
+		n, err = b.d.OutboxPurge(b.ctx, &storage.OutboxPurgeParams{Before: b.now.Add(-time.Minute), Dead: true})
+		require.NoError(t, err)
+		require.Zero(t, n, "o3 died later")
+		n, err = b.d.OutboxPurge(b.ctx, &storage.OutboxPurgeParams{Before: b.now, Dead: true})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		_, err = b.d.OutboxGet(b.ctx, &storage.OutboxGetParams{ID: "o3"})
+		require.ErrorIs(t, err, storage.ErrNotFound)
+		for _, id := range []string{"o2", "o4", "o5"} {
+			b.mustOutbox(id)
+		}
 	})
 
 	t.Run("InsideTransaction", func(t *testing.T) {
