@@ -282,6 +282,10 @@ func (s *Sender) submit(ctx context.Context, to string, msg []byte) (err error) 
 	}
 	var mailOpts *smtp.MailOptions
 	if !isASCII(to) || !isASCII(s.from.Address) {
+		if ok, _ := c.Extension("SMTPUTF8"); !ok {
+			// Retrying does not teach the server UTF-8 addresses.
+			return notify.Permanent(errors.New("email: the server does not take addresses with non-ASCII characters (no SMTPUTF8)"))
+		}
 		mailOpts = &smtp.MailOptions{UTF8: true}
 	}
 	if err := c.Mail(s.from.Address, mailOpts); err != nil {

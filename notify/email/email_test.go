@@ -441,3 +441,16 @@ func TestOptionsNeverShowThePassword(t *testing.T) {
 		require.Contains(t, out, "redacted", name)
 	}
 }
+
+// TestNonASCIIAddressWithoutSMTPUTF8IsPermanent: a server that does not
+// announce SMTPUTF8 never takes åsa@example.se; retrying cannot help.
+func TestNonASCIIAddressWithoutSMTPUTF8IsPermanent(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, false, true)
+	s := newSender(t, srv, nil)
+	d := delivery()
+	d.Address = "åsa@example.se"
+	err := s.Send(t.Context(), d)
+	require.True(t, notify.IsPermanent(err), "%v", err)
+	require.Empty(t, srv.messages())
+}
