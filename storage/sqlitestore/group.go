@@ -134,7 +134,8 @@ func (g *group) abort() error {
 	g.mu.Unlock()
 	<-g.token
 	g.flushIfIdle()
-	if err != nil && !errors.Is(err, sql.ErrTxDone) {
+	if err != nil && !errors.Is(err, sql.ErrTxDone) && !strings.Contains(err.Error(), "no transaction is active") {
+		// (SQLite had already rolled it back: nothing left to undo.)
 		return fmt.Errorf("sqlitestore: rollback: %w", err)
 	}
 	return nil

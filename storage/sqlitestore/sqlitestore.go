@@ -262,6 +262,9 @@ func (t *tx) Rollback() error {
 	}
 	t.done = true
 	err := t.ex.tx.Rollback()
+	if t.lost {
+		return nil // SQLite rolled it back already
+	}
 	if err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fmt.Errorf("sqlitestore: rollback: %w", err)
 	}
