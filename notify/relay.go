@@ -527,6 +527,39 @@ func (r *Relay) Requeue(ctx context.Context, id string) error {
 	return nil
 }
 
+// RequeueDeadSince makes every notice dead-lettered at or after since due
+// again, and returns how many: after a configuration fault (an expired
+// SMTP password or SMS token fails every notice at once, permanently) is
+// mended, one call sends them all.
+func (r *Relay) RequeueDeadSince(ctx context.Context, since time.Time) (int, error) {
+	n := 0
+	for {
+		// Most recently dead first: requeued rows leave the list, so
+		// each page starts at the newest left.
+		rows, err := r.db.OutboxListDead(ctx, &storage.OutboxListDeadParams{Limit: storage.MaxLimit})
+		if err != nil {
+			return n, fmt.Errorf("notify: requeue dead: %w", err)
+		}
+		for _, row := range rows {
+			if row.DeadAt.Before(since) {
+				r.Wake()
+				return n, nil
+			}
+			err := r.db.OutboxRequeue(ctx, &storage.OutboxRequeueParams{ID: row.ID, Now: r.opts.Now()})
+			if err != nil && !errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrConflict) {
+				return n, fmt.Errorf("notify: requeue dead: %w", err)
+			}
+			if err == nil {
+				n++
+			}
+		}
+		if len(rows) < storage.MaxLimit {
+			r.Wake()
+			return n, nil
+		}
+	}
+}
+
 // PurgeSent deletes up to storage.MaxLimit acknowledged rows sent more than
 // olderThan ago and returns how many it deleted; call it from a daily job.
 // A purged event's dedupe key may be queued again, so keep olderThan longer

@@ -635,3 +635,37 @@ func TestRunAndRunOnceOnOneRelaySendEachRowOnce(t *testing.T) {
 		require.Equal(t, 1, n, "row %s sent once", id)
 	}
 }
+
+// TestRequeueDeadSince: after a fault that dead-lettered notices is mended,
+// the notices that died since it began are sent again, older dead ones
+// stay dead.
+func TestRequeueDeadSince(t *testing.T) {
+	b := setup(t)
+	b.wantsAll(b.anna, "anna@example.se")
+	refused := notify.SenderFunc(func(context.Context, notify.Delivery) error {
+		return notify.Permanent(errors.New("535 5.7.8 authentication failed"))
+	})
+	broken := b.senders()
+	broken[notify.ChannelEmail] = refused
+	r, err := notify.NewRelay(b.db, broken, b.contacts, &notify.RelayOptions{Now: b.clock.Now, Logger: quietLog})
+	require.NoError(t, err)
+	b.enqueue(receipt(b.anna, "KS 2030/0001"))
+	require.Equal(t, 1, runOnce(t, r).Dead)
+	b.clock.Advance(time.Hour)
+	since := b.clock.Now()
+	for i := 2; i <= 4; i++ {
+		b.enqueue(receipt(b.anna, fmt.Sprintf("KS 2030/%04d", i)))
+	}
+	require.Equal(t, 3, runOnce(t, r).Dead)
+
+	mended := b.relay(nil)
+	n, err := mended.RequeueDeadSince(b.ctx, since)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	st := runOnce(t, mended)
+	require.Equal(t, 3, st.Claimed)
+	dead, err := mended.DeadLetters(b.ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, dead, 1, "the notice that died before the fault began")
+	require.Equal(t, "KS 2030/0001", dead[0].CaseRef)
+}
