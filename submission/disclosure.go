@@ -760,7 +760,7 @@ func maskValue(path string, v any, fn func(string, any) any, fileHidden func(str
 		if !ok {
 			continue
 		}
-		if id, isFile := m["id"].(string); isFile && m["sha256"] != nil {
+		if id, isFile := fileRefID(m); isFile {
 			// An attachment reference: its name goes with the attachment.
 			if fileHidden(id) {
 				m["name"] = WithheldText
@@ -772,6 +772,24 @@ func maskValue(path string, v any, fn func(string, any) any, fileHidden func(str
 		}
 	}
 	return items
+}
+
+// fileRefID returns the ID of a file reference (form.FileRef's JSON: id and
+// sha256, and no key a file reference does not have), so that a group
+// whose fields happen to be called id and sha256 is masked field by field.
+func fileRefID(m map[string]any) (string, bool) {
+	id, ok := m["id"].(string)
+	if !ok || m["sha256"] == nil {
+		return "", false
+	}
+	for k := range m {
+		switch k {
+		case "id", "name", "contentType", "size", "sha256":
+		default:
+			return "", false
+		}
+	}
+	return id, true
 }
 
 // provision renders an OSL reference: "25:1" → "25 kap. 1 § offentlighets-
