@@ -62,7 +62,8 @@ type digitRun struct {
 	start, end int // byte offsets of the run in the text
 	groups     []string
 	seps       []string
-	plus       bool // the run is preceded by '+'
+	starts     []int // byte offset of each group
+	plus       bool  // the run is preceded by '+'
 }
 
 // separatorAt returns the separator at text[i:] followed by a digit, or
@@ -151,11 +152,12 @@ func digitRuns(text string) []digitRun {
 			}
 			r.groups = append(r.groups, text[i:j])
 			r.seps = append(r.seps, sep)
+			r.starts = append(r.starts, i)
 			i = j
 			if wordAt(text, i) {
 				// The last group is glued to a word: keep the groups
 				// before it.
-				r.groups, r.seps = r.groups[:len(r.groups)-1], r.seps[:len(r.seps)-1]
+				r.groups, r.seps, r.starts = r.groups[:len(r.groups)-1], r.seps[:len(r.seps)-1], r.starts[:len(r.starts)-1]
 				for i < len(text) && wordAt(text, i) {
 					_, size := utf8.DecodeRuneInString(text[i:])
 					i += size
@@ -180,39 +182,100 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // FindPersonnummer returns the valid personnummer and samordningsnummer in
 // text: 12 or 10 digits, or 8 or 6 digits and 4 digits joined by '-', '+'
-// or a space. Candidates must pass the date and Luhn checks, so invoice
-// numbers, dates and postal codes are not reported.
+// or a space, digits of any script (full-width ０-９ too). Candidates must
+// pass the date and Luhn checks, so invoice numbers, dates and postal
+// codes are not reported. Each is reported as written in text, so that
+// masking finds it.
 func FindPersonnummer(text string) []string {
+	norm, orig := asciiDigits(text)
 	var out []string
-	for _, r := range digitRuns(text) {
+	for _, r := range digitRuns(norm) {
 		for k := 0; k < len(r.groups); k++ {
 			g := r.groups[k]
-			cand := ""
+			plain, end := "", 0
 			switch {
 			case (len(g) == 12 || len(g) == 10) && alone(r, k, k):
-				cand = g
+				plain, end = g, r.starts[k]+len(g)
 			case (len(g) == 8 || len(g) == 6) && k+1 < len(r.groups) && len(r.groups[k+1]) == 4 && alone(r, k, k+1):
-				cand = g + r.seps[k+1] + r.groups[k+1]
-			}
-			if cand == "" {
-				continue
-			}
-			// Parse with a plain separator; report the text as written,
-			// so that masking finds it.
-			plain := cand
-			if len(r.groups[k]) < 10 {
+				// Parse with a plain separator.
 				sep := "-"
 				if sepCore(r.seps[k+1]) == "+" {
 					sep = "+"
 				}
-				plain = g + sep + r.groups[k+1]
+				plain, end = g+sep+r.groups[k+1], r.starts[k+1]+4
+			}
+			if plain == "" {
+				continue
 			}
 			if _, err := idnum.ParsePersonnummer(plain, nil); err == nil {
-				out = append(out, cand)
+				out = append(out, written(text, norm, orig, r.starts[k], end))
 			}
 		}
 	}
 	return out
+}
+
+// asciiDigits returns text with every decimal digit of another script
+// (full-width, Arabic-Indic, ...) written as its ASCII digit, and for each
+// byte of the result (and its end) the offset in text it came from; orig
+// is nil when text has no such digit and the result is text itself.
+func asciiDigits(text string) (string, []int) {
+	if !hasOtherDigit(text) {
+		return text, nil
+	}
+	var b strings.Builder
+	orig := make([]int, 0, len(text)+1)
+	for j := 0; j < len(text); {
+		r, size := utf8.DecodeRuneInString(text[j:])
+		if r >= utf8.RuneSelf && unicode.IsDigit(r) {
+			b.WriteByte(byte('0' + digitValue(r)))
+			orig = append(orig, j)
+		} else {
+			b.WriteString(text[j : j+size]) // as it was, invalid bytes too
+			for k := range size {
+				orig = append(orig, j+k)
+			}
+		}
+		j += size
+	}
+	return b.String(), append(orig, len(text))
+}
+
+// hasOtherDigit reports whether text has a decimal digit outside ASCII. It
+// decodes no rune whose first byte is below 0xD9: the first digits outside
+// ASCII are U+0660 (Arabic-Indic), so ASCII and Latin letters (åäö) are
+// passed over byte by byte.
+func hasOtherDigit(text string) bool {
+	for i := 0; i < len(text); {
+		if text[i] < 0xD9 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsDigit(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// digitValue returns the value of a decimal digit: Unicode puts each
+// script's digits 0 to 9 in a row (some scripts several rows back to back).
+func digitValue(r rune) int {
+	zero := r
+	for unicode.IsDigit(zero - 1) {
+		zero--
+	}
+	return int(r-zero) % 10
+}
+
+// written returns text's part that norm[start:end] came from.
+func written(text, norm string, orig []int, start, end int) string {
+	if orig == nil {
+		return norm[start:end]
+	}
+	return text[orig[start]:orig[end]]
 }
 
 // alone reports whether groups from..to of r are a number of their own:
@@ -248,8 +311,9 @@ func FindEmail(text string) []string {
 // (07XXXXXXXX). Bare digit strings of other shapes (invoice and customer
 // numbers), dates and personnummer are not reported.
 func FindPhone(text string) []string {
+	norm, orig := asciiDigits(text)
 	var out []string
-	for _, r := range digitRuns(text) {
+	for _, r := range digitRuns(norm) {
 		digits := strings.Join(r.groups, "")
 		first := r.groups[0]
 		n := len(digits)
@@ -260,15 +324,15 @@ func FindPhone(text string) []string {
 				d = d[2:]
 			}
 			if len(d) >= 8 && len(d) <= 15 && d[0] != '0' {
-				out = append(out, text[r.start:r.end])
+				out = append(out, written(text, norm, orig, r.start, r.end))
 			}
 		case len(r.groups) > 1 && first[0] == '0' && len(first) >= 2 && first[1] != '0' && len(first) <= 4:
 			// National with separators: an area code of 2 to 4 digits.
 			if n >= 8 && n <= 10 {
-				out = append(out, text[r.start:r.end])
+				out = append(out, written(text, norm, orig, r.start, r.end))
 			}
 		case len(r.groups) == 1 && n == 10 && strings.HasPrefix(digits, "07"):
-			out = append(out, text[r.start:r.end])
+			out = append(out, written(text, norm, orig, r.start, r.end))
 		}
 	}
 	return out

@@ -41,6 +41,8 @@ func TestFindPersonnummer(t *testing.T) {
 		{"luft runt strecket 19121212 - 1212 och 121212 – 1212", []string{"19121212 - 1212", "121212 – 1212"}},
 		{"tankstreck med luft 19121212 \u2014 1212, siffermellanslag 19121212\u20071212", []string{"19121212 \u2014 1212", "19121212\u20071212"}},
 		{"hundraåring med luft 121212 + 1212", []string{"121212 + 1212"}},
+		{"helbredd １９１２１２１２－１２１２ och arabiska ١٩١٢١٢١٢١٢١٢", []string{"１９１２１２１２－１２１２", "١٩١٢١٢١٢١٢١٢"}},
+		{"helbredd fel kontrollsiffra １９１２１２１２－１２１３", nil},
 		{"fel kontrollsiffra med luft 19121212 - 1213, datum 2026 - 11 - 25", nil},
 	}
 	for _, tc := range tests {
@@ -87,6 +89,7 @@ func TestFindPhone(t *testing.T) {
 		{"följt av ett ord: tel 070-123 45 67 2ggr", []string{"070-123 45 67"}},
 		{"+46-8-123 456 78", []string{"+46-8-123 456 78"}},
 		{"luft runt strecket 070 - 123 45 67", []string{"070 - 123 45 67"}},
+		{"helbredd ０７０１２３４５６７", []string{"０７０１２３４５６７"}},
 	}
 	for _, tc := range tests {
 		require.Equal(t, tc.want, submission.FindPhone(tc.text), tc.text)
@@ -94,7 +97,8 @@ func TestFindPhone(t *testing.T) {
 }
 
 func FuzzFind(f *testing.F) {
-	for _, s := range []string{"19121212-1212", "ring +46 70 123 45 67", "a@b.se", "2026-11-25 070-123 45 67 121212+1212", "AB12 0046701234567"} {
+	for _, s := range []string{"19121212-1212", "ring +46 70 123 45 67", "a@b.se", "2026-11-25 070-123 45 67 121212+1212", "AB12 0046701234567",
+		"１９１２１２１２－１２１２ ٠٧٠١٢٣٤٥٦٧ \xff１"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
