@@ -27,7 +27,10 @@ type RelayOptions struct {
 	// Lease is how long a claim holds: no other relay sends the row while
 	// it runs. The relay sends a claimed row only while at least
 	// SendTimeout of the lease is left, and releases the rest. Defaults
-	// to 2 minutes; must exceed SendTimeout.
+	// to 2 minutes; must exceed SendTimeout. Each relay stamps leases
+	// with its own clock (Now): the clocks of the instances that share an
+	// outbox must agree (NTP) to well within Lease - SendTimeout, or one
+	// may claim a row another is still sending.
 	Lease time.Duration
 	// SendTimeout bounds one Sender call with the Directory lookup
 	// before it. Defaults to 30 seconds.
