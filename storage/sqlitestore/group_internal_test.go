@@ -16,52 +16,77 @@ import (
 	"github.com/etjanst/etjanst/storage"
 )
 
+// openLossy opens a database with group commit group for the tests of
+// transactions that SQLite rolls back by itself.
+func openLossy(t *testing.T, group int) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: group})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// insertDraft writes draft id with payload through ex.
+func insertDraft(ctx context.Context, ex storage.Executor, id string, payload []byte) error {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
+		KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+	return err
+}
+
+// draftExists reports whether db holds draft id.
+func draftExists(t *testing.T, db *DB, id string) bool {
+	_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
+	return err == nil
+}
+
+// fillDisk lets the database grow only 20 pages more through conn, so that
+// a large write fails with a full disk, and returns the func that lifts the
+// limit again.
+func fillDisk(t *testing.T, conn *sql.Tx) func() {
+	t.Helper()
+	var pages int64
+	require.NoError(t, conn.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
+	_, err := conn.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
+	require.NoError(t, err)
+	return func() {
+		_, err := conn.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
+		require.NoError(t, err)
+	}
+}
+
+// big is a payload larger than fillDisk leaves room for.
+var big = bytes.Repeat([]byte{1}, 1<<20)
+
 // TestGroupCommitLostTransaction: when SQLite rolls the shared transaction
 // back by itself (here a full disk) during the group's first member,
 // which has no savepoint to show it, no later member runs outside a
 // transaction: the first member's Commit fails, and the member that
 // queued behind it gets a group of its own and commits.
 func TestGroupCommitLostTransaction(t *testing.T) {
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
-	require.NoError(t, err)
-	defer db.Close()
-	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	insert := func(ctx context.Context, ex storage.Executor, id string, payload []byte) error {
-		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
-			KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
-		return err
-	}
-	exists := func(id string) bool {
-		_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
-		return err == nil
-	}
-
+	db := openLossy(t, 8)
 	tx, err := db.Begin(t.Context())
 	require.NoError(t, err)
 	first := tx.(*groupTx)
 	require.Empty(t, first.name, "the first member has no savepoint")
-	var pages int64
-	require.NoError(t, first.ex.tx.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
-	_, err = first.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
-	require.NoError(t, err)
-	require.NoError(t, insert(t.Context(), first, "a", []byte("a")))
-	require.Error(t, insert(t.Context(), first, "big", bytes.Repeat([]byte{1}, 1<<20)), "the disk is full")
-	_, err = first.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
-	require.NoError(t, err)
+	freeDisk := fillDisk(t, first.ex.tx)
+	require.NoError(t, insertDraft(t.Context(), first, "a", []byte("a")))
+	require.Error(t, insertDraft(t.Context(), first, "big", big), "the disk is full")
+	freeDisk()
 
 	// A member queues behind the first, which carries on regardless.
 	second := make(chan error, 1)
 	go func() {
 		second <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-			return insert(ctx, tx, "c", []byte("c"))
+			return insertDraft(ctx, tx, "c", []byte("c"))
 		})
 	}()
 	require.Eventually(t, func() bool { return db.group.waiting.Load() == 1 }, 5*time.Second, time.Millisecond)
 	require.Error(t, first.Commit(), "the first member's transaction is gone")
 	require.NoError(t, <-second, "the next member commits in a transaction of its own")
-	require.True(t, exists("c"))
-	require.False(t, exists("a"), "rolled back with the lost transaction")
-	require.False(t, exists("big"))
+	require.True(t, draftExists(t, db, "c"))
+	require.False(t, draftExists(t, db, "a"), "rolled back with the lost transaction")
+	require.False(t, draftExists(t, db, "big"))
 }
 
 // TestGroupCommitJoinedMemberLosesTransaction: a member that joined a group
@@ -73,23 +98,10 @@ func TestGroupCommitLostTransaction(t *testing.T) {
 // is committed, and the pending member is told so instead of being told
 // that it committed.
 func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: 8})
-	require.NoError(t, err)
-	defer db.Close()
-	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	insert := func(ctx context.Context, ex storage.Executor, id string, payload []byte) error {
-		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
-			KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
-		return err
-	}
-	exists := func(id string) bool {
-		_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
-		return err == nil
-	}
-
+	db := openLossy(t, 8)
 	first, err := db.Begin(t.Context())
 	require.NoError(t, err)
-	require.NoError(t, insert(t.Context(), first, "a", []byte("a")))
+	require.NoError(t, insertDraft(t.Context(), first, "a", []byte("a")))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	joined := make(chan storage.Tx, 1)
@@ -106,15 +118,10 @@ func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
 	second := (<-joined).(*groupTx)
 	require.NotEmpty(t, second.name, "the second member has a savepoint")
 
-	var pages int64
-	require.NoError(t, second.ex.tx.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
-	_, err = second.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
-	require.NoError(t, err)
-	err = insert(ctx, second, "big", bytes.Repeat([]byte{1}, 1<<20))
-	require.ErrorIs(t, err, ErrTxLost, "the disk is full, and the transaction gone")
-	_, err = second.ex.tx.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
-	require.NoError(t, err)
-	require.ErrorIs(t, insert(ctx, second, "b", []byte("b")), ErrTxLost, "no statement runs in autocommit mode")
+	freeDisk := fillDisk(t, second.ex.tx)
+	require.ErrorIs(t, insertDraft(ctx, second, "big", big), ErrTxLost, "the disk is full, and the transaction gone")
+	freeDisk()
+	require.ErrorIs(t, insertDraft(ctx, second, "b", []byte("b")), ErrTxLost, "no statement runs in autocommit mode")
 	// A statement below the methods, then a write on the connection, and
 	// then the member's ctx ends.
 	require.NoError(t, second.ex.txExec(second.ex.c(ctx), "SAVEPOINT "+savepointName))
@@ -125,14 +132,14 @@ func TestGroupCommitJoinedMemberLosesTransaction(t *testing.T) {
 	require.ErrorIs(t, second.Commit(), context.Canceled)
 
 	require.Error(t, <-firstDone, "the first member's work went with the lost transaction")
-	require.False(t, exists("a"))
-	require.False(t, exists("b"))
-	require.False(t, exists("big"))
+	require.False(t, draftExists(t, db, "a"))
+	require.False(t, draftExists(t, db, "b"))
+	require.False(t, draftExists(t, db, "big"))
 	// The writer is usable again.
 	require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-		return insert(ctx, tx, "c", []byte("c"))
+		return insertDraft(ctx, tx, "c", []byte("c"))
 	}))
-	require.True(t, exists("c"))
+	require.True(t, draftExists(t, db, "c"))
 }
 
 // TestLostTransactionTakesNoMoreStatements: when SQLite rolls a
@@ -147,16 +154,9 @@ func TestLostTransactionTakesNoMoreStatements(t *testing.T) {
 	}{{1, true}, {1, false}, {8, true}, {8, false}} {
 		group := tc.group
 		t.Run(fmt.Sprintf("GroupCommit=%d/commit=%v", group, tc.commit), func(t *testing.T) {
-			db, err := Open(t.Context(), filepath.Join(t.TempDir(), "etjanst.db"), &Options{Logger: slog.New(slog.DiscardHandler), GroupCommit: group})
-			require.NoError(t, err)
-			defer db.Close()
-			now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-			insert := func(ex storage.Executor, id string, payload []byte) error {
-				_, err := ex.DraftInsert(t.Context(), &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1,
-					Step: "s", KeyID: "k", Payload: payload, CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
-				return err
-			}
-			stx, err := db.Begin(t.Context())
+			db := openLossy(t, group)
+			ctx := t.Context()
+			stx, err := db.Begin(ctx)
 			require.NoError(t, err)
 			var conn *sql.Tx
 			switch x := stx.(type) {
@@ -166,17 +166,13 @@ func TestLostTransactionTakesNoMoreStatements(t *testing.T) {
 				conn = x.ex.tx
 			}
 			require.NotNil(t, conn)
-			var pages int64
-			require.NoError(t, conn.QueryRowContext(t.Context(), "PRAGMA page_count").Scan(&pages))
-			_, err = conn.ExecContext(t.Context(), "PRAGMA max_page_count = "+strconv.FormatInt(pages+20, 10))
-			require.NoError(t, err)
-			require.NoError(t, insert(stx, "a", []byte("a")))
-			require.ErrorIs(t, insert(stx, "big", bytes.Repeat([]byte{1}, 1<<20)), ErrTxLost)
-			_, err = conn.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823")
-			require.NoError(t, err)
+			freeDisk := fillDisk(t, conn)
+			require.NoError(t, insertDraft(ctx, stx, "a", []byte("a")))
+			require.ErrorIs(t, insertDraft(ctx, stx, "big", big), ErrTxLost)
+			freeDisk()
 
-			require.ErrorIs(t, insert(stx, "b", []byte("b")), ErrTxLost)
-			_, err = stx.OutboxInsert(t.Context(), &storage.OutboxInsertParams{})
+			require.ErrorIs(t, insertDraft(ctx, stx, "b", []byte("b")), ErrTxLost)
+			_, err = stx.OutboxInsert(ctx, &storage.OutboxInsertParams{})
 			require.ErrorIs(t, err, ErrTxLost, "whatever the method")
 			if tc.commit {
 				require.ErrorIs(t, stx.Commit(), ErrTxLost)
@@ -184,12 +180,12 @@ func TestLostTransactionTakesNoMoreStatements(t *testing.T) {
 				require.NoError(t, stx.Rollback())
 			}
 			for _, id := range []string{"a", "big", "b"} {
-				_, err := db.DraftGet(t.Context(), &storage.DraftGetParams{ID: id, Owner: "o"})
+				_, err := db.DraftGet(ctx, &storage.DraftGetParams{ID: id, Owner: "o"})
 				require.ErrorIs(t, err, storage.ErrNotFound, id)
 			}
 			// The writer takes new transactions.
-			require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-				return insert(tx, "c", []byte("c"))
+			require.NoError(t, storage.WithTx(ctx, db, func(ctx context.Context, tx storage.Tx) error {
+				return insertDraft(ctx, tx, "c", []byte("c"))
 			}))
 		})
 	}
