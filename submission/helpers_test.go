@@ -162,6 +162,15 @@ func (b *bundle) complete(t testing.TB, who identity.Principal, role string) *dr
 	return d
 }
 
+// submitted creates, fills and submits a complete draft for who (role
+// "forare", with its certificate) and returns the receipt.
+func (b *bundle) submitted(t testing.TB, who identity.Principal) *submission.Receipt {
+	t.Helper()
+	r, err := b.pipe.Submit(b.ctx, who, b.complete(t, who, "forare").ID, nil)
+	require.NoError(t, err)
+	return r
+}
+
 func raw(t *testing.T, b *bundle) *sql.DB {
 	t.Helper()
 	db, err := sqlitestore.OpenRaw(b.ctx, b.path, nil)

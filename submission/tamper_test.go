@@ -13,8 +13,7 @@ import (
 func submitted(t *testing.T, b *bundle) string {
 	t.Helper()
 	a := b.person(pnrA)
-	r, err := b.pipe.Submit(b.ctx, a, b.complete(t, a, "forare").ID, nil)
-	require.NoError(t, err)
+	r := b.submitted(t, a)
 	return r.CaseID
 }
 
