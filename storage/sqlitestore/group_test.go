@@ -46,22 +46,16 @@ func TestGroupCommitMembers(t *testing.T) {
 	db, err := sqlitestore.Open(t.Context(), path, groupOpts())
 	require.NoError(t, err)
 	defer db.Close()
-	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	insert := func(ctx context.Context, ex storage.Executor, id string) error {
-		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
-			KeyID: "k", Payload: []byte(id), CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
-		return err
-	}
 	const n = 48
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			errs[i] = storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-				if err := insert(ctx, tx, fmt.Sprintf("d%02d", i)); err != nil {
+				if err := insertDraft(ctx, tx, fmt.Sprintf("d%02d", i)); err != nil {
 					return err
 				}
-				if err := insert(ctx, tx, fmt.Sprintf("e%02d", i)); err != nil {
+				if err := insertDraft(ctx, tx, fmt.Sprintf("e%02d", i)); err != nil {
 					return err
 				}
 				if i%5 == 0 {
@@ -90,10 +84,10 @@ func TestGroupCommitMembers(t *testing.T) {
 	// start a new one.
 	first, err := db.Begin(t.Context())
 	require.NoError(t, err)
-	require.NoError(t, insert(t.Context(), first, "first"))
+	require.NoError(t, insertDraft(t.Context(), first, "first"))
 	second := make(chan error, 1)
 	go func() {
-		second <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error { return insert(ctx, tx, "second") })
+		second <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error { return insertDraft(ctx, tx, "second") })
 	}()
 	require.NoError(t, first.Rollback())
 	require.NoError(t, <-second)
@@ -112,7 +106,7 @@ func TestGroupCommitMembers(t *testing.T) {
 	go func() { _, err := db.Begin(ctx); done <- err }()
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
-	require.NoError(t, insert(t.Context(), tx, "late"))
+	require.NoError(t, insertDraft(t.Context(), tx, "late"))
 	require.NoError(t, tx.Commit())
 	var count int
 	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM drafts WHERE id = 'late'`).Scan(&count))
@@ -129,12 +123,6 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 	db, err := sqlitestore.Open(t.Context(), path, groupOpts())
 	require.NoError(t, err)
 	defer db.Close()
-	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	insert := func(ctx context.Context, ex storage.Executor, id string) error {
-		_, err := ex.DraftInsert(ctx, &storage.DraftInsertParams{ID: id, Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
-			KeyID: "k", Payload: []byte(id), CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
-		return err
-	}
 	raw := openRaw(t, path)
 	count := func(pattern string) int {
 		var n int
@@ -149,7 +137,7 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 			if joined {
 				first, err = db.Begin(t.Context())
 				require.NoError(t, err)
-				require.NoError(t, insert(t.Context(), first, prefix+"first"))
+				require.NoError(t, insertDraft(t.Context(), first, prefix+"first"))
 			}
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
@@ -168,12 +156,12 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 				go func() { firstDone <- first.Commit() }()
 			}
 			member := <-begun
-			require.NoError(t, insert(ctx, member, prefix+"abandoned"))
+			require.NoError(t, insertDraft(ctx, member, prefix+"abandoned"))
 			// Writers queue behind the member, which is never ended.
 			after := make(chan error, 1)
 			go func() {
 				after <- storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-					return insert(ctx, tx, prefix+"after")
+					return insertDraft(ctx, tx, prefix+"after")
 				})
 			}()
 			cancel()
@@ -189,7 +177,7 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 				require.NoError(t, <-firstDone)
 				require.Equal(t, 1, count(prefix+"first"))
 			}
-			require.Error(t, insert(t.Context(), member, prefix+"late"))
+			require.Error(t, insertDraft(t.Context(), member, prefix+"late"))
 			require.ErrorIs(t, member.Commit(), context.Canceled)
 			require.NoError(t, member.Rollback())
 			require.Zero(t, count(prefix+"late"))
@@ -206,7 +194,7 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 			go func() {
 				done <- storage.WithTx(ctx, db, func(ctx context.Context, tx storage.Tx) error {
 					for j := range 20 {
-						if err := insert(ctx, tx, fmt.Sprintf("%s%02d", prefix, j)); err != nil {
+						if err := insertDraft(ctx, tx, fmt.Sprintf("%s%02d", prefix, j)); err != nil {
 							return err
 						}
 					}
@@ -225,7 +213,7 @@ func TestGroupCommitAbandonedMember(t *testing.T) {
 		}
 		// The group still works.
 		require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-			return insert(ctx, tx, "race-after")
+			return insertDraft(ctx, tx, "race-after")
 		}))
 		require.Equal(t, 1, count("race-after"))
 	})
@@ -258,8 +246,6 @@ func TestGroupCommitBeginHonoursDeadline(t *testing.T) {
 	_, err = conn.ExecContext(t.Context(), "ROLLBACK")
 	require.NoError(t, err)
 	require.NoError(t, storage.WithTx(t.Context(), db, func(ctx context.Context, tx storage.Tx) error {
-		_, err := tx.DraftInsert(ctx, &storage.DraftInsertParams{ID: "d", Owner: "o", FormID: "f", FormVersion: 1, Step: "s",
-			KeyID: "k", Payload: []byte("x"), CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)})
-		return err
+		return insertDraft(ctx, tx, "d")
 	}))
 }

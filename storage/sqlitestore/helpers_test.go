@@ -1,6 +1,7 @@
 package sqlitestore_test
 
 import (
+	"context"
 	"time"
 
 	"github.com/etjanst/etjanst/storage"
@@ -18,4 +19,10 @@ func draftParams(id string) *storage.DraftInsertParams {
 		CreatedAt: now,
 		ExpiresAt: now.Add(90 * 24 * time.Hour),
 	}
+}
+
+// insertDraft inserts draft id (draftParams) through ex.
+func insertDraft(ctx context.Context, ex storage.Executor, id string) error {
+	_, err := ex.DraftInsert(ctx, draftParams(id))
+	return err
 }
