@@ -545,19 +545,16 @@ func TestPurgeSent(t *testing.T) {
 func TestPurgeDead(t *testing.T) {
 	b := setup(t)
 	b.wantsAll(b.anna, "anna@example.se")
-	refused := notify.SenderFunc(func(context.Context, notify.Delivery) error {
-		return notify.Permanent(errors.New("550 no such user"))
-	})
-	senders := b.senders()
-	senders[notify.ChannelEmail], senders[notify.ChannelSMS] = refused, refused
-	r, err := notify.NewRelay(b.db, senders, b.contacts, &notify.RelayOptions{Now: b.clock.Now, Logger: quietLog})
-	require.NoError(t, err)
+	refuse := func(notify.Delivery) error { return notify.Permanent(errors.New("550 no such user")) }
+	b.email.SetFail(refuse)
+	b.sms.SetFail(refuse)
+	r := b.relay(nil)
 	b.enqueue(receipt(b.anna, "KS 2030/0001"))
 	st := runOnce(t, r)
 	require.Equal(t, 2, st.Dead)
 	require.Equal(t, 1, st.Sent)
 
-	_, err = r.PurgeDead(b.ctx, 0)
+	_, err := r.PurgeDead(b.ctx, 0)
 	require.Error(t, err)
 	n, err := r.PurgeDead(b.ctx, 24*time.Hour)
 	require.NoError(t, err)
@@ -642,13 +639,8 @@ func TestRunAndRunOnceOnOneRelaySendEachRowOnce(t *testing.T) {
 func TestRequeueDeadSince(t *testing.T) {
 	b := setup(t)
 	b.wantsAll(b.anna, "anna@example.se")
-	refused := notify.SenderFunc(func(context.Context, notify.Delivery) error {
-		return notify.Permanent(errors.New("535 5.7.8 authentication failed"))
-	})
-	broken := b.senders()
-	broken[notify.ChannelEmail] = refused
-	r, err := notify.NewRelay(b.db, broken, b.contacts, &notify.RelayOptions{Now: b.clock.Now, Logger: quietLog})
-	require.NoError(t, err)
+	b.email.SetFail(func(notify.Delivery) error { return notify.Permanent(errors.New("535 5.7.8 authentication failed")) })
+	r := b.relay(nil)
 	b.enqueue(receipt(b.anna, "KS 2030/0001"))
 	require.Equal(t, 1, runOnce(t, r).Dead)
 	b.clock.Advance(time.Hour)
@@ -658,13 +650,13 @@ func TestRequeueDeadSince(t *testing.T) {
 	}
 	require.Equal(t, 3, runOnce(t, r).Dead)
 
-	mended := b.relay(nil)
-	n, err := mended.RequeueDeadSince(b.ctx, since)
+	b.email.SetFail(nil) // mended
+	n, err := r.RequeueDeadSince(b.ctx, since)
 	require.NoError(t, err)
 	require.Equal(t, 3, n)
-	st := runOnce(t, mended)
+	st := runOnce(t, r)
 	require.Equal(t, 3, st.Claimed)
-	dead, err := mended.DeadLetters(b.ctx, 10)
+	dead, err := r.DeadLetters(b.ctx, 10)
 	require.NoError(t, err)
 	require.Len(t, dead, 1, "the notice that died before the fault began")
 	require.Equal(t, "KS 2030/0001", dead[0].CaseRef)
