@@ -62,14 +62,27 @@ func (s *Store) OpenForSubmit(ctx context.Context, ex storage.Executor, who iden
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.openCached(ctx, ex, who, key, o, id)
-	if h != nil || err != nil {
-		return h, err
+	if r, ok := s.rows.get(key, id); ok && r.Payload != nil {
+		// A copy is used once: if it does not lead to the draft's
+		// deletion, the next attempt reads the database, which also has
+		// the say on a copy that fails a check (it may be out of date).
+		s.rows.drop(key, id)
+		if f, err := s.formFor(who, &r); err == nil {
+			if h, err := s.handoff(ctx, ex, &r, f, key, o, true); err == nil {
+				return h, nil
+			}
+		}
 	}
 	row, f, err := s.load(ctx, ex, who, key, id)
 	if err != nil {
 		return nil, err
 	}
+	return s.handoff(ctx, ex, row, f, key, o, false)
+}
+
+// handoff opens a checked draft row for submission: the migration
+// deadline, the seals, and its attachments, read through ex.
+func (s *Store) handoff(ctx context.Context, ex storage.Executor, row *storage.DraftRow, f *form.Form, key string, o owner, cached bool) (*Handoff, error) {
 	if by := s.migrateBy(f); !by.IsZero() && !s.opts.Now().Before(by) {
 		return nil, ErrMigrationRequired
 	}
@@ -77,41 +90,9 @@ func (s *Store) OpenForSubmit(ctx context.Context, ex storage.Executor, who iden
 	if err != nil {
 		return nil, err
 	}
-	h = &Handoff{Draft: s.draftFrom(row, values), Form: f, Owner: key, payload: row.Payload}
+	h := &Handoff{Draft: s.draftFrom(row, values), Form: f, Owner: key, payload: row.Payload, cached: cached}
 	if err := s.openAttachments(ctx, ex, h, row.AttachmentCount); err != nil {
 		return nil, err
-	}
-	return h, nil
-}
-
-// openCached takes the owner's draft out of the row cache and opens it,
-// when the cache holds the sealed payload of an unexpired draft that
-// passes every check of OpenForSubmit. It returns nil (and no error) when
-// the database must be read instead: no usable entry, or one that fails a
-// check, which the database is the authority on (the copy may be out of
-// date). Attachments are read through ex: the cache has none.
-func (s *Store) openCached(ctx context.Context, ex storage.Executor, who identity.Principal, key string, o owner, id string) (*Handoff, error) {
-	r, ok := s.rows.get(key, id)
-	if !ok || r.Payload == nil || !r.ExpiresAt.After(s.opts.Now()) {
-		return nil, nil
-	}
-	// A copy is used once: if it does not lead to the draft's deletion,
-	// the next attempt reads the database.
-	s.rows.drop(key, id)
-	f, err := s.forms.Get(r.FormID, r.FormVersion)
-	if err != nil || requireAssurance(who, f) != nil {
-		return nil, nil
-	}
-	if by := s.migrateBy(f); !by.IsZero() && !s.opts.Now().Before(by) {
-		return nil, nil
-	}
-	values, err := s.openValues(&r, o, f)
-	if err != nil {
-		return nil, nil
-	}
-	h := &Handoff{Draft: s.draftFrom(&r, values), Form: f, Owner: key, payload: r.Payload, cached: true}
-	if err := s.openAttachments(ctx, ex, h, r.AttachmentCount); err != nil {
-		return nil, nil // the files may have changed with the draft
 	}
 	return h, nil
 }

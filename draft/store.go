@@ -381,17 +381,27 @@ func (s *Store) load(ctx context.Context, ex storage.Executor, who identity.Prin
 	if err != nil {
 		return nil, nil, s.wrap("get", id, err)
 	}
-	if !row.ExpiresAt.After(s.opts.Now()) {
-		return nil, nil, ErrExpired
-	}
-	f, err := s.forms.Get(row.FormID, row.FormVersion)
+	f, err := s.formFor(who, row)
 	if err != nil {
-		return nil, nil, fmt.Errorf("draft: %s: form %s version %d: %w", id, row.FormID, row.FormVersion, err)
-	}
-	if err := requireAssurance(who, f); err != nil {
 		return nil, nil, err
 	}
 	return row, f, nil
+}
+
+// formFor returns the form version of a draft row, refusing an expired
+// draft and a principal whose assurance is below the form's.
+func (s *Store) formFor(who identity.Principal, row *storage.DraftRow) (*form.Form, error) {
+	if !row.ExpiresAt.After(s.opts.Now()) {
+		return nil, ErrExpired
+	}
+	f, err := s.forms.Get(row.FormID, row.FormVersion)
+	if err != nil {
+		return nil, fmt.Errorf("draft: %s: form %s version %d: %w", row.ID, row.FormID, row.FormVersion, err)
+	}
+	if err := requireAssurance(who, f); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // SaveParams are the parameters of Save.
@@ -450,14 +460,11 @@ func (s *Store) Save(ctx context.Context, who identity.Principal, id string, p S
 // loadForSave returns the draft's columns at revision: from the row cache
 // when it holds that revision (see rowCache), else from the database.
 func (s *Store) loadForSave(ctx context.Context, who identity.Principal, key, id string, revision int64) (*storage.DraftRow, *form.Form, error) {
-	if r, ok := s.rows.get(key, id); ok && r.Revision == revision && r.ExpiresAt.After(s.opts.Now()) {
-		f, err := s.forms.Get(r.FormID, r.FormVersion)
-		if err == nil {
-			if err := requireAssurance(who, f); err != nil {
-				return nil, nil, err
-			}
+	if r, ok := s.rows.get(key, id); ok && r.Revision == revision {
+		if f, err := s.formFor(who, &r); err == nil {
 			return &r, f, nil
 		}
+		// The database has the say on a row that fails a check.
 	}
 	return s.load(ctx, s.db, who, key, id)
 }
