@@ -186,10 +186,33 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // pass the date and Luhn checks, so invoice numbers, dates and postal
 // codes are not reported. Each is reported as written in text, so that
 // masking finds it.
-func FindPersonnummer(text string) []string {
+func FindPersonnummer(text string) []string { return scanNumbers(text).personnummer() }
+
+// numbers is a text's runs of digit groups, found once for the
+// personnummer and the phone scanner.
+type numbers struct {
+	text, norm string // norm: text with ASCII digits (see asciiDigits)
+	orig       []int
+	runs       []digitRun
+}
+
+func scanNumbers(text string) numbers {
 	norm, orig := asciiDigits(text)
+	return numbers{text: text, norm: norm, orig: orig, runs: digitRuns(norm)}
+}
+
+// written returns the part of the text that norm[start:end] came from.
+func (n numbers) written(start, end int) string {
+	if n.orig == nil {
+		return n.norm[start:end]
+	}
+	return n.text[n.orig[start]:n.orig[end]]
+}
+
+// personnummer is FindPersonnummer.
+func (n numbers) personnummer() []string {
 	var out []string
-	for _, r := range digitRuns(norm) {
+	for _, r := range n.runs {
 		for k := 0; k < len(r.groups); k++ {
 			g := r.groups[k]
 			plain, end := "", 0
@@ -208,7 +231,7 @@ func FindPersonnummer(text string) []string {
 				continue
 			}
 			if _, err := idnum.ParsePersonnummer(plain, nil); err == nil {
-				out = append(out, written(text, norm, orig, r.starts[k], end))
+				out = append(out, n.written(r.starts[k], end))
 			}
 		}
 	}
@@ -270,14 +293,6 @@ func digitValue(r rune) int {
 	return int(r-zero) % 10
 }
 
-// written returns text's part that norm[start:end] came from.
-func written(text, norm string, orig []int, start, end int) string {
-	if orig == nil {
-		return norm[start:end]
-	}
-	return text[orig[start]:orig[end]]
-}
-
 // alone reports whether groups from..to of r are a number of their own:
 // not continued by a hyphen-joined group on either side (a hyphen binds
 // tighter than a space: "2026-1912121212" is one number).
@@ -310,10 +325,12 @@ func FindEmail(text string) []string {
 // (070-123 45 67, 08-12 34 56) or as a bare ten-digit mobile number
 // (07XXXXXXXX). Bare digit strings of other shapes (invoice and customer
 // numbers), dates and personnummer are not reported.
-func FindPhone(text string) []string {
-	norm, orig := asciiDigits(text)
+func FindPhone(text string) []string { return scanNumbers(text).phones() }
+
+// phones is FindPhone.
+func (ns numbers) phones() []string {
 	var out []string
-	for _, r := range digitRuns(norm) {
+	for _, r := range ns.runs {
 		digits := strings.Join(r.groups, "")
 		first := r.groups[0]
 		n := len(digits)
@@ -324,15 +341,15 @@ func FindPhone(text string) []string {
 				d = d[2:]
 			}
 			if len(d) >= 8 && len(d) <= 15 && d[0] != '0' {
-				out = append(out, written(text, norm, orig, r.start, r.end))
+				out = append(out, ns.written(r.start, r.end))
 			}
 		case len(r.groups) > 1 && first[0] == '0' && len(first) >= 2 && first[1] != '0' && len(first) <= 4:
 			// National with separators: an area code of 2 to 4 digits.
 			if n >= 8 && n <= 10 {
-				out = append(out, written(text, norm, orig, r.start, r.end))
+				out = append(out, ns.written(r.start, r.end))
 			}
 		case len(r.groups) == 1 && n == 10 && strings.HasPrefix(digits, "07"):
-			out = append(out, written(text, norm, orig, r.start, r.end))
+			out = append(out, ns.written(r.start, r.end))
 		}
 	}
 	return out
@@ -395,13 +412,14 @@ func classifyField(flags []Flag, fd *form.Field, path string, v form.Value, doc 
 		return flags
 	}
 	text := v.Text()
-	if len(FindPersonnummer(text)) > 0 {
+	nums := scanNumbers(text)
+	if len(nums.personnummer()) > 0 {
 		flags = append(flags, Flag{Document: doc, Path: path, Kind: string(form.SensitivityIdentityNumber), Reason: "freeText:personnummer"})
 	}
 	if len(FindEmail(text)) > 0 {
 		flags = append(flags, Flag{Document: doc, Path: path, Kind: string(form.SensitivityContact), Reason: "freeText:email"})
 	}
-	if len(FindPhone(text)) > 0 {
+	if len(nums.phones()) > 0 {
 		flags = append(flags, Flag{Document: doc, Path: path, Kind: string(form.SensitivityContact), Reason: "freeText:phone"})
 	}
 	return flags
