@@ -158,15 +158,34 @@ func (b *browser) path() string {
 	return strings.TrimPrefix(loc, b.base)
 }
 
+// poll runs a while a page may be navigating: an error (the inspected
+// target navigated, a node not there yet) means "not yet", not a failure.
+// Its condition never calls require, which must not run outside the test's
+// goroutine.
+func poll[T any](b *browser, a chromedp.Action[T], ok func(T) bool, msg string, args ...any) T {
+	b.t.Helper()
+	var last T
+	require.Eventually(b.t, func() bool {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		v, err := chromedp.Run(ctx, a)
+		if err != nil || !ok(v) {
+			return false
+		}
+		last = v
+		return true
+	}, 60*time.Second, 100*time.Millisecond, append([]any{msg}, args...)...)
+	return last
+}
+
 // waitPath waits until the page's path matches re.
 func (b *browser) waitPath(re string) string {
 	b.t.Helper()
 	rx := regexp.MustCompile(re)
-	var p string
-	require.Eventually(b.t, func() bool {
-		p = b.path()
-		return rx.MatchString(p)
-	}, 60*time.Second, 100*time.Millisecond, "waiting for a page matching %s", re)
+	loc := poll(b, chromedp.Location(), func(loc string) bool {
+		return rx.MatchString(strings.TrimPrefix(loc, b.base))
+	}, "waiting for a page matching %s", re)
+	p := strings.TrimPrefix(loc, b.base)
 	b.do("page ready", chromedp.WaitReady(chromedp.CSS("footer")))
 	return p
 }
@@ -195,12 +214,9 @@ func (b *browser) text(sel string) string {
 // reloads the page).
 func (b *browser) waitText(sel, want string) {
 	b.t.Helper()
-	require.Eventually(b.t, func() bool {
-		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-		defer cancel()
-		txt, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		return err == nil && strings.Contains(txt, want)
-	}, 60*time.Second, 100*time.Millisecond, "waiting for %q in %s", want, sel)
+	poll(b, chromedp.Text(chromedp.CSS(sel)), func(txt string) bool {
+		return strings.Contains(txt, want)
+	}, "waiting for %q in %s", want, sel)
 }
 
 func (b *browser) eval(js string) string {
@@ -274,10 +290,9 @@ func (b *browser) login(person int, check bool) {
 	b.click(`button[name="device"][value="other"]`)
 	b.waitPath(`^/login/vanta$`)
 	// The QR code is refreshed every second by the page script.
-	require.Eventually(b.t, func() bool {
-		src := get(b, "qr src", chromedp.Evaluate[string](`document.getElementById("qr").getAttribute("src")`))
+	poll(b, chromedp.Evaluate[string](`document.getElementById("qr").getAttribute("src")`), func(src string) bool {
 		return strings.Contains(src, "?n=2")
-	}, 60*time.Second, 100*time.Millisecond, "the QR code is animated")
+	}, "the QR code is animated")
 	if check {
 		b.checkA11y("bankid")
 		b.screenshot("bankid-qr")
