@@ -182,7 +182,8 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // FindPersonnummer returns the valid personnummer and samordningsnummer in
 // text: 12 or 10 digits, or 8 or 6 digits and 4 digits joined by '-', '+'
-// or a space, digits of any script (full-width ０-９ too). Candidates must
+// or a space, or the date in groups ("1912 12 12-1212"), digits of any
+// script (full-width ０-９ too). Candidates must
 // pass the date and Luhn checks, so invoice numbers, dates and postal
 // codes are not reported. Each is reported as written in text, so that
 // masking finds it.
@@ -226,6 +227,13 @@ func (n numbers) personnummer() []string {
 					sep = "+"
 				}
 				plain, end = g+sep+r.groups[k+1], r.starts[k+1]+4
+			case groupedDate(r, k) && alone(r, k, k+3):
+				// "1912 12 12-1212", "1912-12-12-1212".
+				sep := "-"
+				if sepCore(r.seps[k+3]) == "+" {
+					sep = "+"
+				}
+				plain, end = g+r.groups[k+1]+r.groups[k+2]+sep+r.groups[k+3], r.starts[k+3]+4
 			}
 			if plain == "" {
 				continue
@@ -236,6 +244,24 @@ func (n numbers) personnummer() []string {
 		}
 	}
 	return out
+}
+
+// groupedDate reports whether groups k..k+3 of r are a personnummer
+// written with its date in groups: year (four or two digits), month and
+// day joined alike (by spaces, or by dashes), then a dash or '+' and the
+// four last digits. A date and a time ("2026 11 25 1430") are not one.
+func groupedDate(r digitRun, k int) bool {
+	if k+3 >= len(r.groups) {
+		return false
+	}
+	y, m, d, n := r.groups[k], r.groups[k+1], r.groups[k+2], r.groups[k+3]
+	if len(y) != 4 && len(y) != 2 || len(m) != 2 || len(d) != 2 || len(n) != 4 {
+		return false
+	}
+	if isHyphen(r.seps[k+1]) != isHyphen(r.seps[k+2]) || sepCore(r.seps[k+1]) == "+" || sepCore(r.seps[k+2]) == "+" {
+		return false
+	}
+	return sepCore(r.seps[k+3]) != ""
 }
 
 // asciiDigits returns text with every decimal digit of another script

@@ -44,6 +44,12 @@ func TestFindPersonnummer(t *testing.T) {
 		{"helbredd １９１２１２１２－１２１２ och arabiska ١٩١٢١٢١٢١٢١٢", []string{"１９１２１２１２－１２１２", "١٩١٢١٢١٢١٢١٢"}},
 		{"helbredd fel kontrollsiffra １９１２１２１２－１２１３", nil},
 		{"fel kontrollsiffra med luft 19121212 - 1213, datum 2026 - 11 - 25", nil},
+		// The date written in groups.
+		{"grupperat datum 1912 12 12-1212 och 1912-12-12-1212", []string{"1912 12 12-1212", "1912-12-12-1212"}},
+		{"kort grupperat 12 12 12-1212, hundraåring 12 12 12+1212", []string{"12 12 12-1212", "12 12 12+1212"}},
+		{"grupperat fel kontrollsiffra 1912 12 12-1213", nil},
+		{"datum och klockslag 1912 12 12 1212, blandat 1912-12 12-1212", nil},
+		{"grupperat inuti längre nummer 1912 12 12-1212-99", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -98,7 +104,7 @@ func TestFindPhone(t *testing.T) {
 
 func FuzzFind(f *testing.F) {
 	for _, s := range []string{"19121212-1212", "ring +46 70 123 45 67", "a@b.se", "2026-11-25 070-123 45 67 121212+1212", "AB12 0046701234567",
-		"１９１２１２１２－１２１２ ٠٧٠١٢٣٤٥٦٧ \xff１"} {
+		"１９１２１２１２－１２１２ ٠٧٠١٢٣٤٥٦٧ \xff１", "1912 12 12-1212 12-12-12+1212"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
