@@ -178,16 +178,18 @@ func poll[T any](b *browser, a chromedp.Action[T], ok func(T) bool, msg string, 
 	return last
 }
 
-// waitPath waits until the page's path matches re.
+// waitPath waits until a page whose path matches re has loaded (its
+// footer is there). Address and readiness are read in one evaluation, so
+// a redirect in between cannot pair one page's address with another's
+// state.
 func (b *browser) waitPath(re string) string {
 	b.t.Helper()
 	rx := regexp.MustCompile(re)
-	loc := poll(b, chromedp.Location(), func(loc string) bool {
-		return rx.MatchString(strings.TrimPrefix(loc, b.base))
+	const loaded = `document.readyState === "complete" && document.querySelector("footer") !== null ? location.href : ""`
+	loc := poll(b, chromedp.Evaluate[string](loaded), func(loc string) bool {
+		return loc != "" && rx.MatchString(strings.TrimPrefix(loc, b.base))
 	}, "waiting for a page matching %s", re)
-	p := strings.TrimPrefix(loc, b.base)
-	b.do("page ready", chromedp.WaitReady(chromedp.CSS("footer")))
-	return p
+	return strings.TrimPrefix(loc, b.base)
 }
 
 func (b *browser) click(sel string) {
