@@ -183,10 +183,9 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // FindPersonnummer returns the valid personnummer and samordningsnummer in
 // text: 12 or 10 digits, or 8 or 6 digits and 4 digits joined by '-', '+'
 // or a space, or the date in groups ("1912 12 12-1212"), digits of any
-// script (full-width ０-９ too). Candidates must
-// pass the date and Luhn checks, so invoice numbers, dates and postal
-// codes are not reported. Each is reported as written in text, so that
-// masking finds it.
+// script (full-width ０-９ too). Candidates must pass the date and Luhn
+// checks, so invoice numbers, dates and postal codes are not reported.
+// Each is reported as written in text, so that masking finds it.
 func FindPersonnummer(text string) []string { return scanNumbers(text).personnummer() }
 
 // numbers is a text's runs of digit groups, found once for the
