@@ -51,43 +51,77 @@ func (l *latencies) pct(p float64) float64 {
 	return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds())
 }
 
-func (l *latencies) sum() time.Duration {
-	var t time.Duration
-	for _, d := range l.d {
-		t += d
-	}
-	return t
-}
-
 // run calls op(i) for i in [0, b.N) from conc goroutines, timing each.
 func run(b *testing.B, conc int, op func(i int) error) {
-	var next atomic.Int64
 	var lat latencies
+	b.ResetTimer()
+	_, err := runRange(conc, 0, b.N, op, &lat)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	lat.report(b)
+}
+
+// runRange calls op(i) for i in [from, to) from conc goroutines, adding
+// each call's duration to lat, and returns the time it took.
+func runRange(conc, from, to int, op func(i int) error, lat *latencies) (time.Duration, error) {
+	var next atomic.Int64
+	next.Store(int64(from))
 	var wg sync.WaitGroup
 	var failed atomic.Value
-	b.ResetTimer()
+	start := time.Now()
 	for range conc {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= b.N {
+				if i >= to {
 					return
 				}
-				start := time.Now()
+				t0 := time.Now()
 				if err := op(i); err != nil {
 					failed.Store(err)
 					return
 				}
-				lat.add(time.Since(start))
+				lat.add(time.Since(t0))
 			}
 		})
 	}
 	wg.Wait()
-	b.StopTimer()
-	if err, _ := failed.Load().(error); err != nil {
-		b.Fatal(err)
+	took := time.Since(start)
+	err, _ := failed.Load().(error)
+	return took, err
+}
+
+// interleave runs the pipeline (ours) and its baseline (base) in turns of
+// chunk operations each, from conc goroutines, so that both see the same
+// machine noise (fsync times vary a lot on a shared box), and reports the
+// throughput and p50/p99 latency of each and the ratio of their
+// throughputs (etjanst / baseline).
+func interleave(b *testing.B, conc, chunk int, ours, base func(i int) error) {
+	var lo, lb latencies
+	var to, tb time.Duration
+	b.ResetTimer()
+	for from := 0; from < b.N; from += chunk {
+		end := min(from+chunk, b.N)
+		d, err := runRange(conc, from, end, ours, &lo)
+		if err != nil {
+			b.Fatal(err)
+		}
+		to += d
+		if d, err = runRange(conc, from, end, base, &lb); err != nil {
+			b.Fatal(err)
+		}
+		tb += d
 	}
-	lat.report(b)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/to.Seconds(), "etjanst-ops/s")
+	b.ReportMetric(float64(b.N)/tb.Seconds(), "baseline-ops/s")
+	b.ReportMetric(lo.pct(0.5), "etjanst-p50-µs")
+	b.ReportMetric(lo.pct(0.99), "etjanst-p99-µs")
+	b.ReportMetric(lb.pct(0.5), "baseline-p50-µs")
+	b.ReportMetric(lb.pct(0.99), "baseline-p99-µs")
+	b.ReportMetric(tb.Seconds()/to.Seconds(), "ratio")
 }
 
 // BenchmarkSubmit sends a 4 KB draft through the whole pipeline (validate,
@@ -99,43 +133,24 @@ func run(b *testing.B, conc int, op func(i int) error) {
 // The pipeline runs on sqlitestore's defaults, which include group commit
 // (concurrent submits share one flush, each in a savepoint of its own); a
 // run without it follows for comparison. Cases, documents, flags and outbox
-// rows get time-ordered IDs in both.
+// rows get time-ordered IDs in both. Each reports ops/s and p50/p99; the
+// interleaved runs take turns between the two and report the ratio of
+// their throughputs (etjanst / baseline).
 //
 // With ETJANST_PG_DSN set, the same runs on PostgreSQL (pgstore beside the
-// same statements on a bare pgx pool) follow, for figures side by side.
+// same statements on a bare pgx pool) follow.
 func BenchmarkSubmit(b *testing.B) {
 	for _, conc := range []int{1, 8} {
 		b.Run(fmt.Sprintf("etjanst-sqlite/submitters=%d", conc), func(b *testing.B) { benchPipeline(b, setup(b), conc) })
 		b.Run(fmt.Sprintf("baseline-bare-sql/submitters=%d", conc), func(b *testing.B) { benchBaseline(b, conc) })
 	}
-	// One submitter, both in one loop, alternating, so that both see the
-	// same machine noise (fsync times vary a lot on a shared box);
-	// reports the ratio baseline time / etjanst time.
-	b.Run("interleaved-sqlite/submitters=1", func(b *testing.B) {
-		submit := preparePipeline(b, setup(b), b.N)
-		base := prepareBaseline(b, b.N)
-		var ours, raw latencies
-		b.ResetTimer()
-		for i := range b.N {
-			t0 := time.Now()
-			if err := submit(i); err != nil {
-				b.Fatal(err)
-			}
-			t1 := time.Now()
-			if err := base(i); err != nil {
-				b.Fatal(err)
-			}
-			ours.add(t1.Sub(t0))
-			raw.add(time.Since(t1))
-		}
-		b.StopTimer()
-		o, r := ours.sum(), raw.sum()
-		b.ReportMetric(float64(o.Microseconds())/float64(b.N), "etjanst-µs/op")
-		b.ReportMetric(float64(r.Microseconds())/float64(b.N), "baseline-µs/op")
-		b.ReportMetric(ours.pct(0.5), "etjanst-p50-µs")
-		b.ReportMetric(raw.pct(0.5), "baseline-p50-µs")
-		b.ReportMetric(float64(r)/float64(o), "ratio")
-	})
+	// Both in one run, in turns (one submit each with one submitter, 100
+	// with eight), so that both see the same machine noise.
+	for _, conc := range []int{1, 8} {
+		b.Run(fmt.Sprintf("interleaved-sqlite/submitters=%d", conc), func(b *testing.B) {
+			interleave(b, conc, turn(conc), preparePipeline(b, setup(b), b.N), prepareBaseline(b, b.N))
+		})
+	}
 	// Without group commit (Options.GroupCommit 1, one plain transaction
 	// at a time), for comparison: each submit has a flush of its own.
 	b.Run("etjanst-sqlite-nogroupcommit/submitters=8", func(b *testing.B) {
@@ -151,8 +166,29 @@ func BenchmarkSubmit(b *testing.B) {
 		b.Run(fmt.Sprintf("etjanst-pgstore/submitters=%d", conc), func(b *testing.B) {
 			benchPipeline(b, setupOn(b, pgstoretest.Open(b, &pgstore.Options{MaxConns: 16})), conc)
 		})
-		b.Run(fmt.Sprintf("baseline-raw-pgx/submitters=%d", conc), func(b *testing.B) { benchBaselinePG(b, conc) })
+		b.Run(fmt.Sprintf("baseline-raw-pgx/submitters=%d", conc), func(b *testing.B) {
+			base := prepareBaselinePG(b, b.N)
+			b.ReportAllocs()
+			run(b, conc, base)
+		})
 	}
+	for _, conc := range []int{1, 8} {
+		b.Run(fmt.Sprintf("interleaved-pgstore/submitters=%d", conc), func(b *testing.B) {
+			ours := preparePipeline(b, setupOn(b, pgstoretest.Open(b, &pgstore.Options{MaxConns: 16})), b.N)
+			interleave(b, conc, turn(conc), ours, prepareBaselinePG(b, b.N))
+		})
+	}
+}
+
+// turn is how many submits the pipeline and the baseline make in each of
+// their turns in an interleaved run: one with one submitter; with more,
+// enough that starting and ending a turn (all submitters busy only in its
+// middle) weighs little.
+func turn(conc int) int {
+	if conc == 1 {
+		return 1
+	}
+	return 100
 }
 
 func benchPipeline(b *testing.B, bb *bundle, conc int) {
@@ -253,18 +289,20 @@ func prepareBaseline(b *testing.B, n int) func(i int) error {
 	}
 }
 
-func benchBaselinePG(b *testing.B, conc int) {
+// prepareBaselinePG is prepareBaseline on PostgreSQL: n drafts in a schema
+// of their own, and the four statements on a bare pgx pool.
+func prepareBaselinePG(b *testing.B, n int) func(i int) error {
 	db := pgstoretest.Open(b, nil)
-	ctx := b.Context()
+	ctx := context.Background()
 	raw, err := pgstore.OpenRaw(ctx, pgstoretest.DSN(b), &pgstore.Options{Schema: db.Schema(), MaxConns: 16})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer raw.Close()
+	b.Cleanup(raw.Close)
 	payload := make([]byte, 4096)
 	_, _ = rand.Read(payload)
 	now := time.Now().UTC()
-	ids := make([]string, b.N)
+	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = uuid.NewString() // drafts have random IDs
 		if _, err := raw.Exec(ctx, `INSERT INTO drafts (id, owner, form_id, form_version, revision, step, completed_steps, progress,
@@ -273,8 +311,7 @@ func benchBaselinePG(b *testing.B, conc int) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportAllocs()
-	run(b, conc, func(i int) error {
+	return func(i int) error {
 		tx, err := raw.Begin(ctx)
 		if err != nil {
 			return err
@@ -302,7 +339,7 @@ func benchBaselinePG(b *testing.B, conc int) {
 			return err
 		}
 		return tx.Commit(ctx)
-	})
+	}
 }
 
 // v7 returns a time-ordered UUID, the kind the pipeline gives cases,
