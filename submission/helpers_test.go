@@ -10,12 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
 
 	"github.com/etjanst/etjanst/draft"
 	"github.com/etjanst/etjanst/form"
 	"github.com/etjanst/etjanst/identity"
 	"github.com/etjanst/etjanst/storage"
+	"github.com/etjanst/etjanst/storage/pgstore"
+	"github.com/etjanst/etjanst/storage/pgstore/pgstoretest"
 	"github.com/etjanst/etjanst/storage/sqlitestore"
 	"github.com/etjanst/etjanst/submission"
 )
@@ -171,10 +174,30 @@ func (b *bundle) submitted(t testing.TB, who identity.Principal) *submission.Rec
 	return r
 }
 
+// raw opens the bundle's database without the driver, for tests that
+// tamper with it: the SQLite file, or the PostgreSQL schema (through pgx's
+// database/sql adapter).
 func raw(t *testing.T, b *bundle) *sql.DB {
 	t.Helper()
+	if pg, ok := b.db.(*pgstore.DB); ok {
+		pool, err := pgstore.OpenRaw(b.ctx, pgstoretest.DSN(t), &pgstore.Options{Schema: pg.Schema()})
+		require.NoError(t, err)
+		db := stdlib.OpenDBFromPool(pool)
+		t.Cleanup(func() { _ = db.Close(); pool.Close() })
+		return db
+	}
 	db, err := sqlitestore.OpenRaw(b.ctx, b.path, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	return db
+}
+
+// backends are the storage backends tests run on: SQLite always,
+// PostgreSQL when pgstoretest.DSNEnv is set (the subtest skips otherwise).
+var backends = []struct {
+	name  string
+	setup func(t *testing.T) *bundle
+}{
+	{"sqlite", func(t *testing.T) *bundle { return setup(t) }},
+	{"postgres", func(t *testing.T) *bundle { return setupOn(t, pgstoretest.Open(t, nil)) }},
 }
