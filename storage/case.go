@@ -49,9 +49,11 @@ type CaseExecutor interface {
 	CaseFind(ctx context.Context, params *CaseFindParams) (*CaseRow, error)
 
 	// CaseList returns up to Limit cases without their records, newest
-	// ReceivedAt first: an owner's (Owner) or an e-service's (Service),
-	// optionally only those with one of Statuses. Errors: ErrInvalid when
-	// neither Owner nor Service is set.
+	// ReceivedAt first (by ID, descending, among cases received at the
+	// same time): an owner's (Owner) or an e-service's (Service),
+	// optionally only those with one of Statuses, and only those after
+	// params.After when it is set. Errors: ErrInvalid when neither Owner
+	// nor Service is set, or After has only one of its fields.
 	CaseList(ctx context.Context, params *CaseListParams) ([]*CaseRow, error)
 
 	// CaseSetStatus moves a case from one status to another, atomically:
@@ -169,8 +171,27 @@ type CaseListParams struct {
 	Owner    string
 	Service  string
 	Statuses []string
-	Limit    int
+	// After continues a listing where an earlier page ended: give the
+	// ReceivedAt and ID of its last case, and only the cases that follow
+	// it in the listing's order are returned. Cases registered meanwhile
+	// (newer than the first page) never shift the pages that follow.
+	// The zero value starts with the newest.
+	After CaseCursor
+	Limit int
 }
+
+// CaseCursor is a position in a CaseList listing: the ReceivedAt and ID
+// of a case.
+type CaseCursor struct {
+	ReceivedAt time.Time
+	ID         string
+}
+
+// IsZero reports whether c is the zero cursor: the start of a listing.
+func (c CaseCursor) IsZero() bool { return c.ReceivedAt.IsZero() && c.ID == "" }
+
+// Valid reports whether c is the zero cursor or has both its fields.
+func (c CaseCursor) Valid() bool { return c.ReceivedAt.IsZero() == (c.ID == "") }
 
 // CaseSetStatusParams are the params of CaseSetStatus.
 type CaseSetStatusParams struct {

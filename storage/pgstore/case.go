@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -211,6 +212,9 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 	if p == nil || (p.Owner == "") == (p.Service == "") {
 		return nil, invalid(op, "exactly one of owner and service")
 	}
+	if !p.After.Valid() {
+		return nil, invalid(op, "a cursor needs both its time and its ID")
+	}
 	if !textsOK(p.Statuses) {
 		return nil, badText(op)
 	}
@@ -221,24 +225,27 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !textOK(p.Owner, p.Service) {
+	if !textOK(p.Owner, p.Service, p.After.ID) {
 		return []*storage.CaseRow{}, nil
 	}
-	where, args := `owner = $1`, []any{p.Owner}
+	where, args := `owner = $2`, []any{n, p.Owner}
 	if p.Service != "" {
-		where, args = `service = $1`, []any{p.Service}
+		where, args = `service = $2`, []any{n, p.Service}
 	}
-	if len(p.Statuses) > 0 {
-		where += ` AND status = ANY($3)`
-	}
-	args = append(args, n)
 	if len(p.Statuses) > 0 {
 		args = append(args, p.Statuses)
+		where += fmt.Sprintf(` AND status = ANY($%d)`, len(args))
+	}
+	if !p.After.IsZero() {
+		// A row comparison, which the (service or owner, received_at, id)
+		// index serves.
+		args = append(args, ts(p.After.ReceivedAt), p.After.ID)
+		where += fmt.Sprintf(` AND (received_at, id) < ($%d, $%d)`, len(args)-1, len(args))
 	}
 	var out []*storage.CaseRow
 	err = e.run(ctx, op, func(q querier) error {
 		var err error
-		out, err = collect(ctx, q, `SELECT `+caseCols+` FROM cases WHERE `+where+` ORDER BY received_at DESC, id DESC LIMIT $2`,
+		out, err = collect(ctx, q, `SELECT `+caseCols+` FROM cases WHERE `+where+` ORDER BY received_at DESC, id DESC LIMIT $1`,
 			func(rows pgx.Rows) (*storage.CaseRow, error) { return scanCase(rows, false) }, args...)
 		return err
 	})

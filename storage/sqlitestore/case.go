@@ -304,6 +304,9 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 	if p == nil || (p.Owner == "") == (p.Service == "") {
 		return nil, invalid(op, "exactly one of owner and service")
 	}
+	if !p.After.Valid() {
+		return nil, invalid(op, "a cursor needs both its time and its ID")
+	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
 		return nil, err
@@ -320,6 +323,11 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 		for _, s := range p.Statuses {
 			args = append(args, s)
 		}
+	}
+	if !p.After.IsZero() {
+		at := micros(p.After.ReceivedAt)
+		where += ` AND (received_at < ? OR (received_at = ? AND id < ?))`
+		args = append(args, at, at, p.After.ID)
 	}
 	args = append(args, n)
 	out := []*storage.CaseRow{}

@@ -479,6 +479,62 @@ func (s *suite) testCase(t *testing.T) {
 		}
 	})
 
+	t.Run("ListPages", func(t *testing.T) {
+		b := s.setupCase(t)
+		// Three cases received at the same moment: the ID orders them.
+		at := func(d time.Duration, status string) func(*storage.CaseInsertParams) {
+			return func(p *storage.CaseInsertParams) { p.ReceivedAt, p.Status = b.now.Add(d), status }
+		}
+		b.insertCase("c1", ownerA, at(0, statusNew))
+		b.insertCase("c3", ownerA, at(time.Hour, statusNew))
+		b.insertCase("c2", ownerA, at(time.Hour, statusClosed))
+		b.insertCase("c4", ownerA, at(time.Hour, statusNew))
+		b.insertCase("c5", ownerB, at(2*time.Hour, statusNew))
+		b.insertCase("c6", ownerA, at(3*time.Hour, statusNew))
+
+		pages := func(params storage.CaseListParams) [][]string {
+			var out [][]string
+			for {
+				list, err := b.d.CaseList(b.ctx, &params)
+				require.NoError(t, err)
+				if len(list) == 0 {
+					return out
+				}
+				out = append(out, caseIDs(list))
+				last := list[len(list)-1]
+				params.After = storage.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
+			}
+		}
+		tests := []struct {
+			name   string
+			params storage.CaseListParams
+			want   [][]string
+		}{
+			{"OwnerByTwo", storage.CaseListParams{Owner: ownerA, Limit: 2}, [][]string{{"c6", "c4"}, {"c3", "c2"}, {"c1"}}},
+			{"ServiceByThree", storage.CaseListParams{Service: "bygglov", Limit: 3}, [][]string{{"c6", "c5", "c4"}, {"c3", "c2", "c1"}}},
+			{"ServiceByOne", storage.CaseListParams{Service: "bygglov", Limit: 1}, [][]string{{"c6"}, {"c5"}, {"c4"}, {"c3"}, {"c2"}, {"c1"}}},
+			{"StatusByTwo", storage.CaseListParams{Owner: ownerA, Statuses: []string{statusNew}, Limit: 2}, [][]string{{"c6", "c4"}, {"c3", "c1"}}},
+		}
+		for _, tt := range tests {
+			require.Equal(t, tt.want, pages(tt.params), tt.name)
+		}
+
+		// A case registered after the first page is not in the pages that
+		// follow it.
+		first, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Owner: ownerA, Limit: 2})
+		require.NoError(t, err)
+		b.insertCase("c7", ownerA, at(4*time.Hour, statusNew))
+		last := first[len(first)-1]
+		rest, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Owner: ownerA, After: storage.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID}})
+		require.NoError(t, err)
+		require.Equal(t, []string{"c3", "c2", "c1"}, caseIDs(rest))
+
+		// A cursor need not be a case that exists.
+		list, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Service: "bygglov", After: storage.CaseCursor{ReceivedAt: b.now.Add(time.Hour), ID: "c35"}})
+		require.NoError(t, err)
+		require.Equal(t, []string{"c3", "c2", "c1"}, caseIDs(list))
+	})
+
 	t.Run("ListDefaultLimit", func(t *testing.T) {
 		b := s.setupCase(t)
 		n := storage.DefaultLimit + 2
@@ -1226,6 +1282,8 @@ func (s *suite) testCaseInvalid(t *testing.T) {
 		{"CaseList/statusesOnly", caseList(&storage.CaseListParams{Statuses: []string{statusNew}})},
 		{"CaseList/negativeLimit", caseList(&storage.CaseListParams{Owner: ownerA, Limit: -1})},
 		{"CaseList/limitOverMax", caseList(&storage.CaseListParams{Service: "bygglov", Limit: storage.MaxLimit + 1})},
+		{"CaseList/cursorWithoutID", caseList(&storage.CaseListParams{Owner: ownerA, After: storage.CaseCursor{ReceivedAt: time.Now()}})},
+		{"CaseList/cursorWithoutTime", caseList(&storage.CaseListParams{Service: "bygglov", After: storage.CaseCursor{ID: "c1"}})},
 
 		// CaseSetStatus
 		{"CaseSetStatus/emptyTo", setStatus(func(p *storage.CaseSetStatusParams) { p.To = "" })},
