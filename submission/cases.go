@@ -249,7 +249,8 @@ func (c *Cases) summaries(rows []*storage.CaseRow) []Summary {
 }
 
 // Inbox lists the cases of an e-service for an officer who handles it,
-// newest first, optionally only those with the given statuses.
+// newest first, optionally only those with the given statuses: at most
+// storage.MaxLimit of them. InboxPage pages through an inbox of any size.
 func (c *Cases) Inbox(ctx context.Context, who identity.Principal, service string, statuses ...string) ([]Summary, error) {
 	if err := officerFor(who, service); err != nil {
 		return nil, err

@@ -167,6 +167,10 @@ func TestCaseIsolation(t *testing.T) {
 		},
 		"Close": func(who identity.Principal) error { return cs.Close(b.ctx, who, r.CaseID, "beslut", "") },
 		"Inbox": func(who identity.Principal) error { _, err := cs.Inbox(b.ctx, who, "parkering"); return err },
+		"InboxPage": func(who identity.Principal) error {
+			_, err := cs.InboxPage(b.ctx, who, "parkering", submission.InboxQuery{})
+			return err
+		},
 	}
 	applicantOps := map[string]func(who identity.Principal) error{
 		"Get":   func(who identity.Principal) error { _, err := cs.Get(b.ctx, who, r.CaseID); return err },

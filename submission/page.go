@@ -1,0 +1,126 @@
+package submission
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/etjanst/etjanst/identity"
+	"github.com/etjanst/etjanst/storage"
+)
+
+// Page sizes of InboxPage.
+const (
+	// DefaultPageSize is the page size when InboxQuery.Limit is zero.
+	DefaultPageSize = 50
+	// MaxPageSize is the largest page InboxPage returns.
+	MaxPageSize = 1000
+)
+
+// ErrBadCursor is returned by InboxPage for an InboxQuery.After that is not
+// the Next of a page.
+var ErrBadCursor = errors.New("submission: invalid page cursor")
+
+// InboxQuery selects a page of an e-service's inbox (see Cases.InboxPage).
+type InboxQuery struct {
+	// Statuses keeps only the cases with one of these statuses; none
+	// keeps all.
+	Statuses []string
+	// Limit is the page size: DefaultPageSize when zero, at most
+	// MaxPageSize.
+	Limit int
+	// After is the Next of the page before; empty for the first page.
+	After string
+}
+
+// InboxPage is one page of an inbox, newest first.
+type InboxPage struct {
+	Cases []Summary
+	// Next continues the listing after this page (as InboxQuery.After);
+	// empty when this page is the last. Cases that arrive meanwhile are
+	// on the first page, never between two pages.
+	Next string
+}
+
+// InboxPage lists one page of the cases of an e-service for an officer who
+// handles it (handläggare), newest first: an inbox of any size, a page at
+// a time. Anyone else gets ErrNotFound; a malformed After ErrBadCursor.
+func (c *Cases) InboxPage(ctx context.Context, who identity.Principal, service string, q InboxQuery) (*InboxPage, error) {
+	if err := officerFor(who, service); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultPageSize
+	case q.Limit < 0 || q.Limit > MaxPageSize:
+		return nil, fmt.Errorf("submission: inbox: page size %d out of range (1 to %d)", q.Limit, MaxPageSize)
+	}
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, err
+	}
+	// One more than the page: whether it exists says whether there is a
+	// next page.
+	rows, err := c.db.CaseList(ctx, &storage.CaseListParams{Service: service, Statuses: q.Statuses, After: after, Limit: q.Limit + 1})
+	if err != nil {
+		return nil, fmt.Errorf("submission: inbox: %w", err)
+	}
+	page := &InboxPage{}
+	if len(rows) > q.Limit {
+		rows = rows[:q.Limit]
+		last := rows[len(rows)-1]
+		page.Next = encodeCursor(storage.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID})
+	}
+	page.Cases = c.summaries(rows)
+	return page, nil
+}
+
+// cursorVersion starts every cursor, so that its form can change.
+const cursorVersion = "c1"
+
+// maxCursorID bounds the case ID in a cursor.
+const maxCursorID = 64
+
+// encodeCursor writes a listing position as an opaque, URL-safe string.
+// It is not secret and needs no signature: it only says where a listing
+// continues, and the listing is still the caller's own.
+func encodeCursor(c storage.CaseCursor) string {
+	s := cursorVersion + "." + strconv.FormatInt(c.ReceivedAt.UnixMicro(), 36) + "." + c.ID
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+// decodeCursor reads what encodeCursor wrote; "" is the zero cursor.
+func decodeCursor(s string) (storage.CaseCursor, error) {
+	if s == "" {
+		return storage.CaseCursor{}, nil
+	}
+	bad := func(why string) (storage.CaseCursor, error) {
+		return storage.CaseCursor{}, fmt.Errorf("%w: %s", ErrBadCursor, why)
+	}
+	if len(s) > base64.RawURLEncoding.EncodedLen(len(cursorVersion)+2+13+maxCursorID) {
+		return bad("too long")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return bad("not base64url")
+	}
+	version, rest, _ := strings.Cut(string(b), ".")
+	at, id, ok := strings.Cut(rest, ".")
+	if version != cursorVersion || !ok {
+		return bad("unknown form")
+	}
+	micros, err := strconv.ParseInt(at, 36, 64)
+	if err != nil || micros <= 0 {
+		return bad("no time")
+	}
+	if id == "" || len(id) > maxCursorID || strings.IndexFunc(id, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-')
+	}) >= 0 {
+		return bad("no case ID")
+	}
+	return storage.CaseCursor{ReceivedAt: time.UnixMicro(micros).UTC(), ID: id}, nil
+}
