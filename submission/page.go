@@ -3,7 +3,6 @@ package submission
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,10 +19,6 @@ const (
 	// MaxPageSize is the largest page InboxPage returns.
 	MaxPageSize = 1000
 )
-
-// ErrBadCursor is returned by InboxPage for an InboxQuery.After that is not
-// the Next of a page.
-var ErrBadCursor = errors.New("submission: invalid page cursor")
 
 // InboxQuery selects a page of an e-service's inbox (see Cases.InboxPage).
 type InboxQuery struct {
@@ -48,7 +43,8 @@ type InboxPage struct {
 
 // InboxPage lists one page of the cases of an e-service for an officer who
 // handles it (handläggare), newest first: an inbox of any size, a page at
-// a time. Anyone else gets ErrNotFound; a malformed After ErrBadCursor.
+// a time. Anyone else gets ErrNotFound; a page size out of range or an
+// After that no page gave, ErrInvalid.
 func (c *Cases) InboxPage(ctx context.Context, who identity.Principal, service string, q InboxQuery) (*InboxPage, error) {
 	if err := officerFor(who, service); err != nil {
 		return nil, err
@@ -57,7 +53,7 @@ func (c *Cases) InboxPage(ctx context.Context, who identity.Principal, service s
 	case q.Limit == 0:
 		q.Limit = DefaultPageSize
 	case q.Limit < 0 || q.Limit > MaxPageSize:
-		return nil, fmt.Errorf("submission: inbox: page size %d out of range (1 to %d)", q.Limit, MaxPageSize)
+		return nil, fmt.Errorf("%w: page size %d out of range (1 to %d)", ErrInvalid, q.Limit, MaxPageSize)
 	}
 	after, err := decodeCursor(q.After)
 	if err != nil {
@@ -99,7 +95,7 @@ func decodeCursor(s string) (storage.CaseCursor, error) {
 		return storage.CaseCursor{}, nil
 	}
 	bad := func(why string) (storage.CaseCursor, error) {
-		return storage.CaseCursor{}, fmt.Errorf("%w: %s", ErrBadCursor, why)
+		return storage.CaseCursor{}, fmt.Errorf("%w: page cursor: %s", ErrInvalid, why)
 	}
 	if len(s) > base64.RawURLEncoding.EncodedLen(len(cursorVersion)+2+13+maxCursorID) {
 		return bad("too long")

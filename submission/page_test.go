@@ -102,11 +102,11 @@ func TestInboxPageRejects(t *testing.T) {
 		enc("c1.abc." + string(make([]byte, 65))), first.Next + "AAAA", first.Next[:len(first.Next)-1] + "*",
 	} {
 		_, err := cs.InboxPage(b.ctx, off, "parkering", submission.InboxQuery{After: after})
-		require.ErrorIs(t, err, submission.ErrBadCursor, "%q", after)
+		require.ErrorIs(t, err, submission.ErrInvalid, "%q", after)
 	}
 	for _, limit := range []int{-1, submission.MaxPageSize + 1} {
 		_, err := cs.InboxPage(b.ctx, off, "parkering", submission.InboxQuery{Limit: limit})
-		require.Error(t, err, "limit %d", limit)
+		require.ErrorIs(t, err, submission.ErrInvalid, "limit %d", limit)
 	}
 	// Another service's officer learns nothing from a cursor.
 	_, err = cs.InboxPage(b.ctx, b.officer("bo", handles("bygglov")), "parkering", submission.InboxQuery{After: first.Next})
@@ -114,7 +114,7 @@ func TestInboxPageRejects(t *testing.T) {
 }
 
 // FuzzInboxCursor feeds InboxPage arbitrary cursors: each gives a page or
-// ErrBadCursor, never a panic or another error.
+// ErrInvalid, never a panic or another error.
 func FuzzInboxCursor(f *testing.F) {
 	b := setup(f)
 	cs := b.cases(f, nil)
@@ -129,7 +129,7 @@ func FuzzInboxCursor(f *testing.F) {
 	f.Fuzz(func(t *testing.T, after string) {
 		_, err := cs.InboxPage(b.ctx, off, "parkering", submission.InboxQuery{After: after})
 		if err != nil {
-			require.ErrorIs(t, err, submission.ErrBadCursor)
+			require.ErrorIs(t, err, submission.ErrInvalid)
 		}
 	})
 }
