@@ -65,6 +65,9 @@ type config struct {
 	// benchmark logs in many applicants from one address). Zero means the
 	// portal's default.
 	loginsPerMinute int
+	// deskPageSize overrides the officer desk's page size (tests page
+	// through a few cases). Zero means the portal's default.
+	deskPageSize int
 }
 
 // envVars documents every variable, for the usage text.

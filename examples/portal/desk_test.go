@@ -1,6 +1,7 @@
 package main
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -74,6 +75,64 @@ func TestOfficerDesk(t *testing.T) {
 	other := tp.officerClient(t, "registrator")
 	other.get("/handlaggare/arenden/" + caseID)
 	require.Equal(t, http.StatusNotFound, other.status)
+}
+
+// The desk shows an e-service's latest cases a page at a time, with links
+// to the older ones and back, and keeps the status filter while paging.
+func TestOfficerDeskPages(t *testing.T) {
+	t.Parallel()
+	tp := startPortalWith(t, func(c *config) { c.deskPageSize = 2 })
+	c := tp.client(t).login(pnrCarl)
+	refRE := regexp.MustCompile(`ETJ \d{4}/\d{6}`)
+	var refs []string // newest first
+	for range 5 {
+		applyParking(t, tp, c, pnrCarl)
+		refs = append([]string{refRE.FindString(c.body)}, refs...)
+	}
+	link := regexp.MustCompile(`<a href="(/handlaggare\?[^"]*)">([^<]*)</a>`)
+	links := func(o *client) map[string]string {
+		out := map[string]string{}
+		for _, m := range link.FindAllStringSubmatch(o.body, -1) {
+			out[m[2]] = html.UnescapeString(m[1])
+		}
+		return out
+	}
+
+	o := tp.officerClient(t, "parkering")
+	var seen []string
+	for page := 0; ; page++ {
+		require.Equal(t, http.StatusOK, o.status)
+		got := refRE.FindAllString(o.body, -1)
+		require.Len(t, got, min(2, len(refs)-len(seen)), "page %d", page)
+		seen = append(seen, got...)
+		l := links(o)
+		if page > 0 {
+			require.Contains(t, l, "Till de senaste ärendena", "page %d links back to the latest", page)
+		}
+		older, ok := l["Äldre ärenden"]
+		if !ok {
+			break
+		}
+		require.Less(t, page, 5, "the pages end")
+		o.get(older)
+	}
+	require.Equal(t, refs, seen, "every case once, newest first")
+	o.get(links(o)["Till de senaste ärendena"])
+	require.Equal(t, refs[:2], refRE.FindAllString(o.body, -1))
+
+	// The status filter stays on while paging: all five are new.
+	o.get("/handlaggare?status=submitted")
+	older := links(o)["Äldre ärenden"]
+	require.Contains(t, older, "status=submitted")
+	o.get(older)
+	require.Equal(t, refs[2:4], refRE.FindAllString(o.body, -1))
+	o.get("/handlaggare?status=closed")
+	require.Contains(t, o.body, "Inga ärenden.")
+	require.NotContains(t, o.body, "Äldre ärenden")
+
+	// A cursor that no page gave is refused, not a crash or an empty list.
+	o.get("/handlaggare?tjanst=parkeringstillstand&efter=bm90IGEgY3Vyc29y")
+	require.Equal(t, http.StatusUnprocessableEntity, o.status)
 }
 
 // A public request for a record, the officer's per-item review and the

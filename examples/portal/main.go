@@ -344,8 +344,8 @@ func build(ctx context.Context, cfg config, logger *slog.Logger) (_ *portal, err
 
 	opts := &web.Options{
 		Organisation: cfg.Organisation, Logger: logger, Secure: cfg.Secure, Now: now,
-		LoginsPerMinute: cfg.loginsPerMinute,
-		Contacts:        contactStore{contacts}, Inbox: inboxReader{inbox},
+		LoginsPerMinute: cfg.loginsPerMinute, DeskPageSize: cfg.deskPageSize,
+		Contacts: contactStore{contacts}, Inbox: inboxReader{inbox},
 		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 	}
 	var login identity.Provider

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -123,6 +124,9 @@ type deskService struct {
 	ID    string
 	Title string
 	Cases []caseRow
+	// Older and Newest link to the next page of the e-service's cases
+	// and back to its first; empty when there is none.
+	Older, Newest string
 }
 
 type statusChoice struct {
@@ -141,7 +145,11 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := rc(r).lang
-	status := r.URL.Query().Get("status")
+	query := r.URL.Query()
+	status := query.Get("status")
+	// One e-service's older cases (tjanst, efter: from an Older link),
+	// or the latest cases of every e-service the officer handles.
+	only, after := query.Get("tjanst"), query.Get("efter")
 	var filter []string
 	d := deskData{Status: status}
 	for _, st := range caseStatuses {
@@ -151,13 +159,36 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, f := range s.services(*who, identity.RoleOfficer) {
-		list, err := s.deps.Cases.Inbox(r.Context(), *who, f.ID, filter...)
+		if only != "" && f.ID != only {
+			continue
+		}
+		q := submission.InboxQuery{Statuses: filter, Limit: s.opts.DeskPageSize}
+		if f.ID == only {
+			q.After = after
+		}
+		page, err := s.deps.Cases.InboxPage(r.Context(), *who, f.ID, q)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		ds := deskService{ID: f.ID, Title: f.Title.In(lang)}
-		for _, c := range list {
+		link := func(after string) string {
+			v := url.Values{"tjanst": {f.ID}}
+			if status != "" {
+				v.Set("status", status)
+			}
+			if after != "" {
+				v.Set("efter", after)
+			}
+			return "/handlaggare?" + v.Encode()
+		}
+		if page.Next != "" {
+			ds.Older = link(page.Next)
+		}
+		if q.After != "" {
+			ds.Newest = link("")
+		}
+		for _, c := range page.Cases {
 			ds.Cases = append(ds.Cases, caseRow{
 				ID: c.ID, Reference: c.Reference, Title: c.SubjectLine,
 				Status:     statusLabel(c.Status, c.StatusLabel, lang),

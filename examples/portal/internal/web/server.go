@@ -117,6 +117,10 @@ type Options struct {
 	SessionMax time.Duration
 	// MaxSessions caps the sessions held in memory. Defaults to 100000.
 	MaxSessions int
+	// DeskPageSize is how many cases of an e-service the officer desk
+	// shows at a time, newest first, with a link to the older ones.
+	// Defaults to 50; at most submission.MaxPageSize.
+	DeskPageSize int
 	// LoginsPerMinute limits how many e-ID logins one client address may
 	// start per minute (with the same burst). Defaults to 10.
 	LoginsPerMinute int
@@ -190,6 +194,9 @@ func New(deps Deps, opts *Options) (*Server, error) {
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = 100000
+	}
+	if o.DeskPageSize <= 0 || o.DeskPageSize > submission.MaxPageSize {
+		o.DeskPageSize = 50
 	}
 	if o.LoginsPerMinute <= 0 {
 		o.LoginsPerMinute = 10
