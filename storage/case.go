@@ -176,22 +176,9 @@ type CaseListParams struct {
 	// it in the listing's order are returned. Cases registered meanwhile
 	// (newer than the first page) never shift the pages that follow.
 	// The zero value starts with the newest.
-	After CaseCursor
+	After Cursor
 	Limit int
 }
-
-// CaseCursor is a position in a CaseList listing: the ReceivedAt and ID
-// of a case.
-type CaseCursor struct {
-	ReceivedAt time.Time
-	ID         string
-}
-
-// IsZero reports whether c is the zero cursor: the start of a listing.
-func (c CaseCursor) IsZero() bool { return c.ReceivedAt.IsZero() && c.ID == "" }
-
-// Valid reports whether c is the zero cursor or has both its fields.
-func (c CaseCursor) Valid() bool { return c.ReceivedAt.IsZero() == (c.ID == "") }
 
 // CaseSetStatusParams are the params of CaseSetStatus.
 type CaseSetStatusParams struct {

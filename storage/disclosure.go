@@ -18,8 +18,10 @@ type DisclosureExecutor interface {
 	DisclosureGet(ctx context.Context, params *DisclosureGetParams) (*DisclosureRow, error)
 
 	// DisclosureList returns up to Limit requests of an e-service, oldest
-	// first, optionally only those with one of Statuses (without
-	// outcomes).
+	// CreatedAt first (by ID among requests of the same time), optionally
+	// only those with one of Statuses and only those after params.After
+	// (without outcomes). Errors: ErrInvalid when After has only one of
+	// its fields.
 	DisclosureList(ctx context.Context, params *DisclosureListParams) ([]*DisclosureRow, error)
 
 	// DisclosureDecide records (or replaces) the decision on one item
@@ -76,7 +78,11 @@ type DisclosureGetParams struct{ ID string }
 type DisclosureListParams struct {
 	Service  string
 	Statuses []string
-	Limit    int
+	// After continues a listing where an earlier page ended: the
+	// CreatedAt and ID of its last request. The zero value starts with
+	// the oldest.
+	After Cursor
+	Limit int
 }
 
 // DisclosureDecisionRow is the decision on one review item (a flag).

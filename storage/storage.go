@@ -120,6 +120,21 @@ func WithTx(ctx context.Context, d Driver, fn func(ctx context.Context, tx Tx) e
 	return nil
 }
 
+// Cursor is a position in a listing ordered by a time and, among rows of
+// the same time, by ID: the time and ID of the last row of a page, from
+// which the next page continues (keyset pagination: rows added meanwhile
+// never shift the pages after it).
+type Cursor struct {
+	At time.Time
+	ID string
+}
+
+// IsZero reports whether c is the zero cursor: the start of a listing.
+func (c Cursor) IsZero() bool { return c.At.IsZero() && c.ID == "" }
+
+// Valid reports whether c is the zero cursor or has both its fields.
+func (c Cursor) Valid() bool { return c.At.IsZero() == (c.ID == "") }
+
 // Time returns t as every driver stores it: in UTC, truncated to the
 // microsecond. Drivers apply it to every time they write; callers may apply
 // it to compare a time they wrote with the one they read back.

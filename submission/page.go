@@ -69,7 +69,7 @@ func (c *Cases) InboxPage(ctx context.Context, who identity.Principal, service s
 	if len(rows) > q.Limit {
 		rows = rows[:q.Limit]
 		last := rows[len(rows)-1]
-		page.Next = encodeCursor(storage.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID})
+		page.Next = encodeCursor(storage.Cursor{At: last.ReceivedAt, ID: last.ID})
 	}
 	page.Cases = c.summaries(rows)
 	return page, nil
@@ -84,18 +84,18 @@ const maxCursorID = 64
 // encodeCursor writes a listing position as an opaque, URL-safe string.
 // It is not secret and needs no signature: it only says where a listing
 // continues, and the listing is still the caller's own.
-func encodeCursor(c storage.CaseCursor) string {
-	s := cursorVersion + "." + strconv.FormatInt(c.ReceivedAt.UnixMicro(), 36) + "." + c.ID
+func encodeCursor(c storage.Cursor) string {
+	s := cursorVersion + "." + strconv.FormatInt(c.At.UnixMicro(), 36) + "." + c.ID
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
 // decodeCursor reads what encodeCursor wrote; "" is the zero cursor.
-func decodeCursor(s string) (storage.CaseCursor, error) {
+func decodeCursor(s string) (storage.Cursor, error) {
 	if s == "" {
-		return storage.CaseCursor{}, nil
+		return storage.Cursor{}, nil
 	}
-	bad := func(why string) (storage.CaseCursor, error) {
-		return storage.CaseCursor{}, fmt.Errorf("%w: page cursor: %s", ErrInvalid, why)
+	bad := func(why string) (storage.Cursor, error) {
+		return storage.Cursor{}, fmt.Errorf("%w: page cursor: %s", ErrInvalid, why)
 	}
 	if len(s) > base64.RawURLEncoding.EncodedLen(len(cursorVersion)+2+13+maxCursorID) {
 		return bad("too long")
@@ -118,5 +118,5 @@ func decodeCursor(s string) (storage.CaseCursor, error) {
 	}) >= 0 {
 		return bad("no case ID")
 	}
-	return storage.CaseCursor{ReceivedAt: time.UnixMicro(micros).UTC(), ID: id}, nil
+	return storage.Cursor{At: time.UnixMicro(micros).UTC(), ID: id}, nil
 }

@@ -239,7 +239,7 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 	if !p.After.IsZero() {
 		// A row comparison, which the (service or owner, received_at, id)
 		// index serves.
-		args = append(args, ts(p.After.ReceivedAt), p.After.ID)
+		args = append(args, ts(p.After.At), p.After.ID)
 		where += fmt.Sprintf(` AND (received_at, id) < ($%d, $%d)`, len(args)-1, len(args))
 	}
 	var out []*storage.CaseRow

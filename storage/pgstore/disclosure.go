@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -108,6 +109,9 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 	if p == nil || p.Service == "" {
 		return nil, invalid(op, "nil params or empty service")
 	}
+	if !p.After.Valid() {
+		return nil, invalid(op, "a cursor needs both its time and its ID")
+	}
 	if !textsOK(p.Statuses) {
 		return nil, badText(op)
 	}
@@ -118,13 +122,17 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !textOK(p.Service) {
+	if !textOK(p.Service, p.After.ID) {
 		return []*storage.DisclosureRow{}, nil
 	}
 	where, args := `service = $1`, []any{p.Service, n}
 	if len(p.Statuses) > 0 {
-		where += ` AND status = ANY($3)`
 		args = append(args, p.Statuses)
+		where += fmt.Sprintf(` AND status = ANY($%d)`, len(args))
+	}
+	if !p.After.IsZero() {
+		args = append(args, ts(p.After.At), p.After.ID)
+		where += fmt.Sprintf(` AND (created_at, id) > ($%d, $%d)`, len(args)-1, len(args))
 	}
 	var out []*storage.DisclosureRow
 	err = e.run(ctx, op, func(q querier) error {

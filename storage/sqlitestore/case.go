@@ -325,7 +325,7 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 		}
 	}
 	if !p.After.IsZero() {
-		at := micros(p.After.ReceivedAt)
+		at := micros(p.After.At)
 		where += ` AND (received_at < ? OR (received_at = ? AND id < ?))`
 		args = append(args, at, at, p.After.ID)
 	}

@@ -69,6 +69,9 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 	if p == nil || p.Service == "" {
 		return nil, invalid(op, "nil params or empty service")
 	}
+	if !p.After.Valid() {
+		return nil, invalid(op, "a cursor needs both its time and its ID")
+	}
 	n, err := limit(op, p.Limit)
 	if err != nil {
 		return nil, err
@@ -82,6 +85,11 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 		for _, s := range p.Statuses {
 			args = append(args, s)
 		}
+	}
+	if !p.After.IsZero() {
+		at := micros(p.After.At)
+		where += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
+		args = append(args, at, at, p.After.ID)
 	}
 	args = append(args, n)
 	out := []*storage.DisclosureRow{}

@@ -502,7 +502,7 @@ func (s *suite) testCase(t *testing.T) {
 				}
 				out = append(out, caseIDs(list))
 				last := list[len(list)-1]
-				params.After = storage.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
+				params.After = storage.Cursor{At: last.ReceivedAt, ID: last.ID}
 			}
 		}
 		tests := []struct {
@@ -525,12 +525,12 @@ func (s *suite) testCase(t *testing.T) {
 		require.NoError(t, err)
 		b.insertCase("c7", ownerA, at(4*time.Hour, statusNew))
 		last := first[len(first)-1]
-		rest, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Owner: ownerA, After: storage.CaseCursor{ReceivedAt: last.ReceivedAt, ID: last.ID}})
+		rest, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Owner: ownerA, After: storage.Cursor{At: last.ReceivedAt, ID: last.ID}})
 		require.NoError(t, err)
 		require.Equal(t, []string{"c3", "c2", "c1"}, caseIDs(rest))
 
 		// A cursor need not be a case that exists.
-		list, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Service: "bygglov", After: storage.CaseCursor{ReceivedAt: b.now.Add(time.Hour), ID: "c35"}})
+		list, err := b.d.CaseList(b.ctx, &storage.CaseListParams{Service: "bygglov", After: storage.Cursor{At: b.now.Add(time.Hour), ID: "c35"}})
 		require.NoError(t, err)
 		require.Equal(t, []string{"c3", "c2", "c1"}, caseIDs(list))
 	})
@@ -1282,8 +1282,8 @@ func (s *suite) testCaseInvalid(t *testing.T) {
 		{"CaseList/statusesOnly", caseList(&storage.CaseListParams{Statuses: []string{statusNew}})},
 		{"CaseList/negativeLimit", caseList(&storage.CaseListParams{Owner: ownerA, Limit: -1})},
 		{"CaseList/limitOverMax", caseList(&storage.CaseListParams{Service: "bygglov", Limit: storage.MaxLimit + 1})},
-		{"CaseList/cursorWithoutID", caseList(&storage.CaseListParams{Owner: ownerA, After: storage.CaseCursor{ReceivedAt: time.Now()}})},
-		{"CaseList/cursorWithoutTime", caseList(&storage.CaseListParams{Service: "bygglov", After: storage.CaseCursor{ID: "c1"}})},
+		{"CaseList/cursorWithoutID", caseList(&storage.CaseListParams{Owner: ownerA, After: storage.Cursor{At: time.Now()}})},
+		{"CaseList/cursorWithoutTime", caseList(&storage.CaseListParams{Service: "bygglov", After: storage.Cursor{ID: "c1"}})},
 
 		// CaseSetStatus
 		{"CaseSetStatus/emptyTo", setStatus(func(p *storage.CaseSetStatusParams) { p.To = "" })},

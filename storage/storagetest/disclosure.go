@@ -126,6 +126,38 @@ func (s *suite) testDisclosure(t *testing.T) {
 		require.Empty(t, ds)
 	})
 
+	t.Run("ListPages", func(t *testing.T) {
+		b := s.setupCase(t)
+		b.insertCase("c1", ownerA, nil)
+		// r2, r3 and r4 are filed at the same moment: the ID orders them.
+		for id, offset := range map[string]time.Duration{"r1": 0, "r3": time.Minute, "r2": time.Minute, "r4": time.Minute, "r5": 2 * time.Minute} {
+			r := b.disclosureRow(id, "c1", offset)
+			if id == "r3" {
+				r.Status = "released"
+			}
+			require.NoError(t, b.d.DisclosureInsert(b.ctx, &storage.DisclosureInsertParams{Request: r}))
+		}
+		pages := func(p storage.DisclosureListParams) (out [][]string) {
+			for range 10 {
+				list, err := b.d.DisclosureList(b.ctx, &p)
+				require.NoError(t, err)
+				if len(list) == 0 {
+					return out
+				}
+				out = append(out, disclosureIDs(list))
+				last := list[len(list)-1]
+				p.After = storage.Cursor{At: last.CreatedAt, ID: last.ID}
+			}
+			t.Fatal("the pages do not end")
+			return nil
+		}
+		require.Equal(t, [][]string{{"r1", "r2"}, {"r3", "r4"}, {"r5"}}, pages(storage.DisclosureListParams{Service: "bygglov", Limit: 2}))
+		require.Equal(t, [][]string{{"r1", "r2", "r4"}, {"r5"}}, pages(storage.DisclosureListParams{Service: "bygglov", Statuses: []string{"open"}, Limit: 3}))
+		list, err := b.d.DisclosureList(b.ctx, &storage.DisclosureListParams{Service: "bygglov", After: storage.Cursor{At: b.now.Add(time.Minute), ID: "r25"}})
+		require.NoError(t, err)
+		require.Equal(t, []string{"r3", "r4", "r5"}, disclosureIDs(list), "a cursor need not be a request that exists")
+	})
+
 	t.Run("Invalid", func(t *testing.T) {
 		b := s.setupCase(t)
 		ex := storage.Executor(b.d)
@@ -137,6 +169,10 @@ func (s *suite) testDisclosure(t *testing.T) {
 		require.ErrorIs(t, err, storage.ErrInvalid, "a service is required")
 		_, err = ex.DisclosureList(b.ctx, &storage.DisclosureListParams{Service: "x", Limit: -1})
 		require.ErrorIs(t, err, storage.ErrInvalid)
+		_, err = ex.DisclosureList(b.ctx, &storage.DisclosureListParams{Service: "x", After: storage.Cursor{ID: "r1"}})
+		require.ErrorIs(t, err, storage.ErrInvalid, "half a cursor")
+		_, err = ex.DisclosureList(b.ctx, &storage.DisclosureListParams{Service: "x", After: storage.Cursor{At: b.now}})
+		require.ErrorIs(t, err, storage.ErrInvalid, "half a cursor")
 		require.ErrorIs(t, ex.DisclosureDecide(b.ctx, &storage.DisclosureDecideParams{}), storage.ErrInvalid)
 		_, err = ex.DisclosureDecisions(b.ctx, nil)
 		require.ErrorIs(t, err, storage.ErrInvalid)
