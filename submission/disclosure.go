@@ -242,7 +242,8 @@ func reviewerFor(who identity.Principal, service string) error {
 }
 
 // DisclosureQueue lists the open disclosure requests of an e-service for
-// an officer who reviews it, oldest first.
+// an officer who reviews it, oldest first: at most storage.MaxLimit of
+// them. DisclosureQueuePage pages through a queue of any size.
 func (c *Cases) DisclosureQueue(ctx context.Context, who identity.Principal, service string) ([]*DisclosureRequest, error) {
 	if err := reviewerFor(who, service); err != nil {
 		return nil, err
@@ -251,6 +252,11 @@ func (c *Cases) DisclosureQueue(ctx context.Context, who identity.Principal, ser
 	if err != nil {
 		return nil, fmt.Errorf("submission: disclosure queue: %w", err)
 	}
+	return c.disclosures(ctx, rows)
+}
+
+// disclosures reads the requests of rows with their review items.
+func (c *Cases) disclosures(ctx context.Context, rows []*storage.DisclosureRow) ([]*DisclosureRequest, error) {
 	out := make([]*DisclosureRequest, 0, len(rows))
 	for _, r := range rows {
 		d, err := c.disclosure(ctx, c.db, r.ID)

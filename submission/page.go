@@ -49,30 +49,83 @@ func (c *Cases) InboxPage(ctx context.Context, who identity.Principal, service s
 	if err := officerFor(who, service); err != nil {
 		return nil, err
 	}
-	switch {
-	case q.Limit == 0:
-		q.Limit = DefaultPageSize
-	case q.Limit < 0 || q.Limit > MaxPageSize:
-		return nil, fmt.Errorf("%w: page size %d out of range (1 to %d)", ErrInvalid, q.Limit, MaxPageSize)
-	}
-	after, err := decodeCursor(q.After)
+	limit, after, err := pageParams(q.Limit, q.After)
 	if err != nil {
 		return nil, err
 	}
 	// One more than the page: whether it exists says whether there is a
 	// next page.
-	rows, err := c.db.CaseList(ctx, &storage.CaseListParams{Service: service, Statuses: q.Statuses, After: after, Limit: q.Limit + 1})
+	rows, err := c.db.CaseList(ctx, &storage.CaseListParams{Service: service, Statuses: q.Statuses, After: after, Limit: limit + 1})
 	if err != nil {
 		return nil, fmt.Errorf("submission: inbox: %w", err)
 	}
 	page := &InboxPage{}
-	if len(rows) > q.Limit {
-		rows = rows[:q.Limit]
+	if len(rows) > limit {
+		rows = rows[:limit]
 		last := rows[len(rows)-1]
 		page.Next = encodeCursor(storage.Cursor{At: last.ReceivedAt, ID: last.ID})
 	}
 	page.Cases = c.summaries(rows)
 	return page, nil
+}
+
+// PageQuery selects a page of a listing that has no filter of its own.
+type PageQuery struct {
+	// Limit is the page size: DefaultPageSize when zero, at most
+	// MaxPageSize.
+	Limit int
+	// After is the Next of the page before; empty for the first page.
+	After string
+}
+
+// DisclosurePage is one page of a disclosure queue, oldest first.
+type DisclosurePage struct {
+	Requests []*DisclosureRequest
+	// Next continues the queue after this page (as PageQuery.After);
+	// empty when this page is the last.
+	Next string
+}
+
+// DisclosureQueuePage lists one page of the open disclosure requests of an
+// e-service for an officer who reviews it, oldest first, each with its
+// review items: a queue of any size, a page at a time. Anyone else gets
+// ErrNotFound; a page size out of range or an After that no page gave,
+// ErrInvalid.
+func (c *Cases) DisclosureQueuePage(ctx context.Context, who identity.Principal, service string, q PageQuery) (*DisclosurePage, error) {
+	if err := reviewerFor(who, service); err != nil {
+		return nil, err
+	}
+	limit, after, err := pageParams(q.Limit, q.After)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.db.DisclosureList(ctx, &storage.DisclosureListParams{Service: service, Statuses: []string{DisclosureOpen},
+		After: after, Limit: limit + 1})
+	if err != nil {
+		return nil, fmt.Errorf("submission: disclosure queue: %w", err)
+	}
+	page := &DisclosurePage{}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1]
+		page.Next = encodeCursor(storage.Cursor{At: last.CreatedAt, ID: last.ID})
+	}
+	if page.Requests, err = c.disclosures(ctx, rows); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// pageParams checks a page size (0: DefaultPageSize) and decodes a cursor.
+func pageParams(limit int, after string) (int, storage.Cursor, error) {
+	switch {
+	case limit == 0:
+		limit = DefaultPageSize
+	case limit < 0 || limit > MaxPageSize:
+		return 0, storage.Cursor{}, fmt.Errorf("%w: page size %d out of range (1 to %d)", ErrInvalid, limit, MaxPageSize)
+	}
+	c, err := decodeCursor(after)
+	return limit, c, err
 }
 
 // cursorVersion starts every cursor, so that its form can change.

@@ -133,3 +133,76 @@ func FuzzInboxCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestDisclosureQueuePages pages through a disclosure queue on each
+// backend: every open request once, oldest first, with its review items;
+// a request filed between two pages comes last, not in between.
+func TestDisclosureQueuePages(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			b := be.setup(t)
+			cs := b.cases(t, nil)
+			rev := reviewer(b)
+			r := b.submitted(t, b.person(pnrA))
+			var ids []string // oldest first
+			for i := range 5 {
+				if i != 2 { // the second and third are filed at one moment
+					b.clock.Add(time.Minute)
+				}
+				ids = append(ids, fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference}).ID)
+			}
+			all := func(q submission.PageQuery) (pages [][]*submission.DisclosureRequest) {
+				for {
+					p, err := cs.DisclosureQueuePage(b.ctx, rev, "parkering", q)
+					require.NoError(t, err)
+					pages = append(pages, p.Requests)
+					if p.Next == "" {
+						return pages
+					}
+					require.Less(t, len(pages), 20, "the pages end")
+					q.After = p.Next
+				}
+			}
+			for _, size := range []int{1, 2, 4, 50} {
+				pages := all(submission.PageQuery{Limit: size})
+				require.Len(t, pages, (len(ids)+size-1)/size, "size %d: no empty last page", size)
+				var got []string
+				var prev *submission.DisclosureRequest
+				for _, p := range pages {
+					for _, d := range p {
+						require.NotEmpty(t, d.Items, "a reviewer's page has the review items")
+						if prev != nil {
+							require.False(t, d.CreatedAt.Before(prev.CreatedAt), "oldest first")
+							require.True(t, d.CreatedAt.After(prev.CreatedAt) || d.ID > prev.ID, "by ID among requests of one moment")
+						}
+						prev = d
+						got = append(got, d.ID)
+					}
+				}
+				require.ElementsMatch(t, ids, got, "size %d: every request once", size)
+			}
+
+			first, err := cs.DisclosureQueuePage(b.ctx, rev, "parkering", submission.PageQuery{Limit: 2})
+			require.NoError(t, err)
+			b.clock.Add(time.Minute)
+			late := fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference}).ID
+			var rest []string
+			for _, p := range all(submission.PageQuery{Limit: 2, After: first.Next}) {
+				for _, d := range p {
+					rest = append(rest, d.ID)
+				}
+			}
+			require.Len(t, rest, len(ids)-2+1)
+			require.Equal(t, late, rest[len(rest)-1], "a new request joins the end of the queue")
+
+			_, err = cs.DisclosureQueuePage(b.ctx, b.officer("olle", handles("bygglov")), "parkering", submission.PageQuery{})
+			require.ErrorIs(t, err, submission.ErrNotFound)
+			_, err = cs.DisclosureQueuePage(b.ctx, rev, "parkering", submission.PageQuery{After: "x"})
+			require.ErrorIs(t, err, submission.ErrInvalid)
+			_, err = cs.DisclosureQueuePage(b.ctx, rev, "parkering", submission.PageQuery{Limit: submission.MaxPageSize + 1})
+			require.ErrorIs(t, err, submission.ErrInvalid)
+		})
+	}
+}
