@@ -135,6 +135,38 @@ func TestOfficerDeskPages(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, o.status)
 }
 
+// The disclosure desk lists each e-service's oldest open requests a page at
+// a time, with a link to the next page and back.
+func TestDisclosureDeskPages(t *testing.T) {
+	t.Parallel()
+	tp := startPortalWith(t, func(c *config) { c.deskPageSize = 2 })
+	c := tp.client(t).login(pnrCarl)
+	applyParking(t, tp, c, pnrCarl)
+	ref := regexp.MustCompile(`ETJ \d{4}/\d{6}`).FindString(c.body)
+	anon := tp.client(t)
+	for range 3 {
+		anon.get("/utlamnande")
+		anon.post("/utlamnande", url.Values{"reference": {ref}})
+		require.Regexp(t, `^/utlamnande/[^/]+$`, anon.url)
+	}
+	request := regexp.MustCompile(`href="(/handlaggare/utlamnande/[^"]+)"`)
+	more := regexp.MustCompile(`<a href="(/handlaggare/utlamnande\?[^"]+)">Fler begäranden`)
+
+	o := tp.officerClient(t, "registrator")
+	o.get("/handlaggare/utlamnande")
+	first := request.FindAllStringSubmatch(o.body, -1)
+	require.Len(t, first, 2)
+	m := more.FindStringSubmatch(o.body)
+	require.NotNil(t, m, "a link to the next page")
+	o.get(html.UnescapeString(m[1]))
+	require.Equal(t, http.StatusOK, o.status)
+	second := request.FindAllStringSubmatch(o.body, -1)
+	require.Len(t, second, 1)
+	require.NotContains(t, []string{first[0][1], first[1][1]}, second[0][1], "no request twice")
+	require.Nil(t, more.FindStringSubmatch(o.body), "the last page")
+	require.Contains(t, o.body, `<a href="/handlaggare/utlamnande">Till de äldsta begärandena</a>`)
+}
+
 // A public request for a record, the officer's per-item review and the
 // masked release.
 func TestDisclosureWithMaskedItem(t *testing.T) {

@@ -373,27 +373,55 @@ func (s *Server) deskDisclosures(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := rc(r).lang
-	var rows []disclosureRow
+	// One e-service's later requests (tjanst, efter: from a More link),
+	// or the oldest open requests of every e-service the officer reviews.
+	query := r.URL.Query()
+	only, after := query.Get("tjanst"), query.Get("efter")
+	var d disclosuresData
 	seen := map[string]bool{}
 	for _, role := range []string{identity.RoleDisclosureReviewer, identity.RoleOfficer} {
 		for _, f := range s.services(*who, role) {
-			if seen[f.ID] {
+			if seen[f.ID] || only != "" && f.ID != only {
 				continue
 			}
 			seen[f.ID] = true
-			q, err := s.deps.Cases.DisclosureQueue(r.Context(), *who, f.ID)
+			q := submission.PageQuery{Limit: s.opts.DeskPageSize}
+			if f.ID == only {
+				q.After = after
+				d.First = "/handlaggare/utlamnande"
+			}
+			page, err := s.deps.Cases.DisclosureQueuePage(r.Context(), *who, f.ID, q)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			for _, req := range q {
-				rows = append(rows, disclosureRow{ID: req.ID, Reference: req.Reference, Service: f.Title.In(lang),
+			for _, req := range page.Requests {
+				d.Rows = append(d.Rows, disclosureRow{ID: req.ID, Reference: req.Reference, Service: f.Title.In(lang),
 					Requester: req.Requester, CreatedAt: req.CreatedAt.In(s.loc).Format("2006-01-02 15:04"),
 					Undecided: req.Undecided(), Items: len(req.Items)})
 			}
+			if page.Next != "" {
+				d.More = append(d.More, moreLink{Service: f.Title.In(lang),
+					Href: "/handlaggare/utlamnande?" + url.Values{"tjanst": {f.ID}, "efter": {page.Next}}.Encode()})
+			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "desk_disclosures", s.newPage(r, text("desk.disclosures", lang), rows))
+	s.render(w, r, http.StatusOK, "desk_disclosures", s.newPage(r, text("desk.disclosures", lang), d))
+}
+
+// disclosuresData is the disclosure desk: a page of open requests per
+// e-service, links to the next pages, and to the first when on a later
+// one.
+type disclosuresData struct {
+	Rows  []disclosureRow
+	More  []moreLink
+	First string
+}
+
+// moreLink continues an e-service's list on the next page.
+type moreLink struct {
+	Service string
+	Href    string
 }
 
 type reviewData2 struct {
