@@ -10,6 +10,23 @@ import (
 	"github.com/etjanst/etjanst/submission"
 )
 
+// walkPages reads a listing from after to its last page: page returns the
+// items of the page after a cursor and the cursor of the next ("" after
+// the last).
+func walkPages[T any](t *testing.T, after string, page func(after string) ([]T, string, error)) (pages [][]T) {
+	t.Helper()
+	for {
+		items, next, err := page(after)
+		require.NoError(t, err)
+		pages = append(pages, items)
+		if next == "" {
+			return pages
+		}
+		require.Less(t, len(pages), 20, "the pages end")
+		after = next
+	}
+}
+
 // TestInboxPages pages through an inbox on each backend: every case once,
 // newest first, whatever the page size, and cases that arrive meanwhile
 // never shift the pages that follow.
@@ -34,17 +51,15 @@ func TestInboxPages(t *testing.T) {
 				who := b.person([]string{pnrA, pnrB}[i%2])
 				refs = append(refs, b.submitted(t, who).Reference)
 			}
-			all := func(q submission.InboxQuery) (pages [][]submission.Summary) {
-				for {
+			all := func(q submission.InboxQuery) [][]submission.Summary {
+				return walkPages(t, q.After, func(after string) ([]submission.Summary, string, error) {
+					q.After = after
 					p, err := cs.InboxPage(b.ctx, off, "parkering", q)
-					require.NoError(t, err)
-					pages = append(pages, p.Cases)
-					if p.Next == "" {
-						return pages
+					if err != nil {
+						return nil, "", err
 					}
-					require.Less(t, len(pages), 20, "the pages end")
-					q.After = p.Next
-				}
+					return p.Cases, p.Next, nil
+				})
 			}
 			flat := func(pages [][]submission.Summary) (out []string) {
 				var prev submission.Summary
@@ -153,17 +168,15 @@ func TestDisclosureQueuePages(t *testing.T) {
 				}
 				ids = append(ids, fileRequest(t, b, cs, nil, submission.DisclosureParams{Reference: r.Reference}).ID)
 			}
-			all := func(q submission.PageQuery) (pages [][]*submission.DisclosureRequest) {
-				for {
+			all := func(q submission.PageQuery) [][]*submission.DisclosureRequest {
+				return walkPages(t, q.After, func(after string) ([]*submission.DisclosureRequest, string, error) {
+					q.After = after
 					p, err := cs.DisclosureQueuePage(b.ctx, rev, "parkering", q)
-					require.NoError(t, err)
-					pages = append(pages, p.Requests)
-					if p.Next == "" {
-						return pages
+					if err != nil {
+						return nil, "", err
 					}
-					require.Less(t, len(pages), 20, "the pages end")
-					q.After = p.Next
-				}
+					return p.Requests, p.Next, nil
+				})
 			}
 			for _, size := range []int{1, 2, 4, 50} {
 				pages := all(submission.PageQuery{Limit: size})

@@ -150,6 +150,26 @@ func requireSameCase(t *testing.T, want, got *storage.CaseRow) {
 }
 
 // caseIDs returns the IDs of rows, in order.
+// listPages reads a keyset listing from its start: list returns the IDs
+// of the rows after a cursor and the cursor of the last of them, until it
+// returns none.
+func listPages(t *testing.T, list func(after storage.Cursor) ([]string, storage.Cursor, error)) [][]string {
+	t.Helper()
+	var out [][]string
+	var after storage.Cursor
+	for range 20 {
+		ids, last, err := list(after)
+		require.NoError(t, err)
+		if len(ids) == 0 {
+			return out
+		}
+		out = append(out, ids)
+		after = last
+	}
+	t.Fatal("the pages do not end")
+	return nil
+}
+
 func caseIDs(rows []*storage.CaseRow) []string {
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
@@ -493,17 +513,15 @@ func (s *suite) testCase(t *testing.T) {
 		b.insertCase("c6", ownerA, at(3*time.Hour, statusNew))
 
 		pages := func(params storage.CaseListParams) [][]string {
-			var out [][]string
-			for {
+			return listPages(t, func(after storage.Cursor) ([]string, storage.Cursor, error) {
+				params.After = after
 				list, err := b.d.CaseList(b.ctx, &params)
-				require.NoError(t, err)
-				if len(list) == 0 {
-					return out
+				if err != nil || len(list) == 0 {
+					return nil, storage.Cursor{}, err
 				}
-				out = append(out, caseIDs(list))
 				last := list[len(list)-1]
-				params.After = storage.Cursor{At: last.ReceivedAt, ID: last.ID}
-			}
+				return caseIDs(list), storage.Cursor{At: last.ReceivedAt, ID: last.ID}, nil
+			})
 		}
 		tests := []struct {
 			name   string

@@ -137,19 +137,16 @@ func (s *suite) testDisclosure(t *testing.T) {
 			}
 			require.NoError(t, b.d.DisclosureInsert(b.ctx, &storage.DisclosureInsertParams{Request: r}))
 		}
-		pages := func(p storage.DisclosureListParams) (out [][]string) {
-			for range 10 {
+		pages := func(p storage.DisclosureListParams) [][]string {
+			return listPages(t, func(after storage.Cursor) ([]string, storage.Cursor, error) {
+				p.After = after
 				list, err := b.d.DisclosureList(b.ctx, &p)
-				require.NoError(t, err)
-				if len(list) == 0 {
-					return out
+				if err != nil || len(list) == 0 {
+					return nil, storage.Cursor{}, err
 				}
-				out = append(out, disclosureIDs(list))
 				last := list[len(list)-1]
-				p.After = storage.Cursor{At: last.CreatedAt, ID: last.ID}
-			}
-			t.Fatal("the pages do not end")
-			return nil
+				return disclosureIDs(list), storage.Cursor{At: last.CreatedAt, ID: last.ID}, nil
+			})
 		}
 		require.Equal(t, [][]string{{"r1", "r2"}, {"r3", "r4"}, {"r5"}}, pages(storage.DisclosureListParams{Service: "bygglov", Limit: 2}))
 		require.Equal(t, [][]string{{"r1", "r2", "r4"}, {"r5"}}, pages(storage.DisclosureListParams{Service: "bygglov", Statuses: []string{"open"}, Limit: 3}))
