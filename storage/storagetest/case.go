@@ -149,7 +149,6 @@ func requireSameCase(t *testing.T, want, got *storage.CaseRow) {
 	require.Equal(t, w, g)
 }
 
-// caseIDs returns the IDs of rows, in order.
 // listPages reads a keyset listing from its start: list returns the IDs
 // of the rows after a cursor and the cursor of the last of them, until it
 // returns none.
@@ -170,6 +169,7 @@ func listPages(t *testing.T, list func(after storage.Cursor) ([]string, storage.
 	return nil
 }
 
+// caseIDs returns the IDs of rows, in order.
 func caseIDs(rows []*storage.CaseRow) []string {
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
