@@ -12,11 +12,11 @@ import (
 	"github.com/etjanst/etjanst/storage"
 )
 
-// Page sizes of InboxPage.
+// Page sizes of InboxPage and DisclosureQueuePage.
 const (
-	// DefaultPageSize is the page size when InboxQuery.Limit is zero.
+	// DefaultPageSize is the page size when a query's Limit is zero.
 	DefaultPageSize = 50
-	// MaxPageSize is the largest page InboxPage returns.
+	// MaxPageSize is the largest page a query may ask for.
 	MaxPageSize = 1000
 )
 
@@ -131,7 +131,7 @@ func pageParams(limit int, after string) (int, storage.Cursor, error) {
 // cursorVersion starts every cursor, so that its form can change.
 const cursorVersion = "c1"
 
-// maxCursorID bounds the case ID in a cursor.
+// maxCursorID bounds the row ID (of a case or a request) in a cursor.
 const maxCursorID = 64
 
 // encodeCursor writes a listing position as an opaque, URL-safe string.
