@@ -163,7 +163,7 @@ func decodeCursor(s string) (storage.Cursor, error) {
 		return bad("unknown form")
 	}
 	micros, err := strconv.ParseInt(at, 36, 64)
-	if err != nil || micros <= 0 {
+	if err != nil {
 		return bad("no time")
 	}
 	if id == "" || len(id) > maxCursorID || strings.IndexFunc(id, func(r rune) bool {

@@ -2,6 +2,7 @@ package submission_test
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,9 +94,19 @@ func TestInboxPages(t *testing.T) {
 			require.NotContains(t, flat(rest), late, "a new case is on the first page, not between pages")
 			require.Len(t, flat(rest), len(refs)-3)
 
-			closed, err := cs.InboxPage(b.ctx, off, "parkering", submission.InboxQuery{Statuses: []string{submission.StatusClosed}})
+			// The status filter, across pages: three cases closed.
+			whole, err := cs.InboxPage(b.ctx, off, "parkering", submission.InboxQuery{Limit: submission.MaxPageSize})
 			require.NoError(t, err)
-			require.Empty(t, closed.Cases)
+			for _, c := range whole.Cases {
+				if c.Reference == refs[1] || c.Reference == refs[4] || c.Reference == late {
+					require.NoError(t, cs.Close(b.ctx, off, c.ID, "Beviljas.", ""))
+				}
+			}
+			closed := flat(all(submission.InboxQuery{Statuses: []string{submission.StatusClosed}, Limit: 2}))
+			require.ElementsMatch(t, []string{refs[1], refs[4], late}, closed)
+			open := flat(all(submission.InboxQuery{Statuses: []string{submission.StatusSubmitted}, Limit: 2}))
+			require.Len(t, open, len(refs)+1-3)
+			require.NotContains(t, open, refs[1])
 		})
 	}
 }
@@ -113,8 +124,8 @@ func TestInboxPageRejects(t *testing.T) {
 
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	for _, after := range []string{
-		"not base64!", enc("c2.abc.id"), enc("c1.abc"), enc("c1..id"), enc("c1.-5.id"), enc("c1.zz.bad id"),
-		enc("c1.abc." + string(make([]byte, 65))), first.Next + "AAAA", first.Next[:len(first.Next)-1] + "*",
+		"not base64!", enc("c2.abc.id"), enc("c1.abc"), enc("c1..id"), enc("c1.!!.id"), enc("c1.zz.bad id"),
+		enc("c1.abc." + strings.Repeat("a", 65)), enc("c1.abc.a\x00b"), first.Next + "AAAA", first.Next[:len(first.Next)-1] + "*",
 	} {
 		_, err := cs.InboxPage(b.ctx, off, "parkering", submission.InboxQuery{After: after})
 		require.ErrorIs(t, err, submission.ErrInvalid, "%q", after)

@@ -89,7 +89,7 @@ func TestOfficerDeskPages(t *testing.T) {
 		applyParking(t, tp, c, pnrCarl)
 		refs = append([]string{refRE.FindString(c.body)}, refs...)
 	}
-	link := regexp.MustCompile(`<a href="(/handlaggare\?[^"]*)">([^<]*)</a>`)
+	link := regexp.MustCompile(`<a href="(/handlaggare(?:\?[^"]*)?)">([^<]*)</a>`)
 	links := func(o *client) map[string]string {
 		out := map[string]string{}
 		for _, m := range link.FindAllStringSubmatch(o.body, -1) {
@@ -126,13 +126,18 @@ func TestOfficerDeskPages(t *testing.T) {
 	require.Contains(t, older, "status=submitted")
 	o.get(older)
 	require.Equal(t, refs[2:4], refRE.FindAllString(o.body, -1))
+	require.Equal(t, "/handlaggare?status=submitted", links(o)["Till de senaste ärendena"],
+		"the way back keeps the filter, on the whole desk")
 	o.get("/handlaggare?status=closed")
 	require.Contains(t, o.body, "Inga ärenden.")
 	require.NotContains(t, o.body, "Äldre ärenden")
 
-	// A cursor that no page gave is refused, not a crash or an empty list.
+	// A cursor that no page gave is refused, not a crash or an empty list;
+	// an e-service the officer does not handle is not there.
 	o.get("/handlaggare?tjanst=parkeringstillstand&efter=bm90IGEgY3Vyc29y")
 	require.Equal(t, http.StatusUnprocessableEntity, o.status)
+	o.get("/handlaggare?tjanst=bygglov")
+	require.Equal(t, http.StatusNotFound, o.status)
 }
 
 // The disclosure desk lists each e-service's oldest open requests a page at
@@ -165,6 +170,8 @@ func TestDisclosureDeskPages(t *testing.T) {
 	require.NotContains(t, []string{first[0][1], first[1][1]}, second[0][1], "no request twice")
 	require.Nil(t, more.FindStringSubmatch(o.body), "the last page")
 	require.Contains(t, o.body, `<a href="/handlaggare/utlamnande">Till de äldsta begärandena</a>`)
+	o.get("/handlaggare/utlamnande?tjanst=bygglov")
+	require.Equal(t, http.StatusNotFound, o.status, "not an e-service the officer reviews")
 }
 
 // A public request for a record, the officer's per-item review and the

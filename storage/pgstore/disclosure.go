@@ -126,7 +126,15 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 		return []*storage.DisclosureRow{}, nil
 	}
 	where, args := `service = $1`, []any{p.Service, n}
-	if len(p.Statuses) > 0 {
+	switch len(p.Statuses) {
+	case 0:
+	case 1:
+		// An equality, not ANY: with it the (service, status, created_at,
+		// id) index yields the rows in order, so a page reads only its
+		// rows instead of sorting every one after the cursor.
+		args = append(args, p.Statuses[0])
+		where += fmt.Sprintf(` AND status = $%d`, len(args))
+	default:
 		args = append(args, p.Statuses)
 		where += fmt.Sprintf(` AND status = ANY($%d)`, len(args))
 	}

@@ -325,9 +325,10 @@ func (e *executor) caseList(ctx context.Context, p *storage.CaseListParams) ([]*
 		}
 	}
 	if !p.After.IsZero() {
-		at := micros(p.After.At)
-		where += ` AND (received_at < ? OR (received_at = ? AND id < ?))`
-		args = append(args, at, at, p.After.ID)
+		// A row value, which the (service or owner, received_at, id)
+		// index serves as a range.
+		where += ` AND (received_at, id) < (?, ?)`
+		args = append(args, micros(p.After.At), p.After.ID)
 	}
 	args = append(args, n)
 	out := []*storage.CaseRow{}

@@ -87,9 +87,10 @@ func (e *executor) disclosureList(ctx context.Context, p *storage.DisclosureList
 		}
 	}
 	if !p.After.IsZero() {
-		at := micros(p.After.At)
-		where += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
-		args = append(args, at, at, p.After.ID)
+		// A row value, which the (service, status, created_at, id) index
+		// serves as a range.
+		where += ` AND (created_at, id) > (?, ?)`
+		args = append(args, micros(p.After.At), p.After.ID)
 	}
 	args = append(args, n)
 	out := []*storage.DisclosureRow{}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,7 +159,12 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
 			filter = []string{st}
 		}
 	}
-	for _, f := range s.services(*who, identity.RoleOfficer) {
+	services := s.services(*who, identity.RoleOfficer)
+	if only != "" && !slices.ContainsFunc(services, func(f *form.Form) bool { return f.ID == only }) {
+		s.notFound(w, r) // not an e-service this officer handles
+		return
+	}
+	for _, f := range services {
 		if only != "" && f.ID != only {
 			continue
 		}
@@ -172,21 +178,22 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ds := deskService{ID: f.ID, Title: f.Title.In(lang)}
-		link := func(after string) string {
-			v := url.Values{"tjanst": {f.ID}}
+		// Older pages show this e-service alone; the way back is the
+		// whole desk. Both keep the status filter.
+		link := func(v url.Values) string {
 			if status != "" {
 				v.Set("status", status)
 			}
-			if after != "" {
-				v.Set("efter", after)
+			if len(v) == 0 {
+				return "/handlaggare"
 			}
 			return "/handlaggare?" + v.Encode()
 		}
 		if page.Next != "" {
-			ds.Older = link(page.Next)
+			ds.Older = link(url.Values{"tjanst": {f.ID}, "efter": {page.Next}})
 		}
 		if q.After != "" {
-			ds.Newest = link("")
+			ds.Newest = link(url.Values{})
 		}
 		for _, c := range page.Cases {
 			ds.Cases = append(ds.Cases, caseRow{
@@ -377,33 +384,40 @@ func (s *Server) deskDisclosures(w http.ResponseWriter, r *http.Request) {
 	// or the oldest open requests of every e-service the officer reviews.
 	query := r.URL.Query()
 	only, after := query.Get("tjanst"), query.Get("efter")
-	var d disclosuresData
+	var services []*form.Form
 	seen := map[string]bool{}
 	for _, role := range []string{identity.RoleDisclosureReviewer, identity.RoleOfficer} {
 		for _, f := range s.services(*who, role) {
-			if seen[f.ID] || only != "" && f.ID != only {
-				continue
+			if !seen[f.ID] && (only == "" || f.ID == only) {
+				seen[f.ID] = true
+				services = append(services, f)
 			}
-			seen[f.ID] = true
-			q := submission.PageQuery{Limit: s.opts.DeskPageSize}
-			if f.ID == only {
-				q.After = after
-				d.First = "/handlaggare/utlamnande"
-			}
-			page, err := s.deps.Cases.DisclosureQueuePage(r.Context(), *who, f.ID, q)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			for _, req := range page.Requests {
-				d.Rows = append(d.Rows, disclosureRow{ID: req.ID, Reference: req.Reference, Service: f.Title.In(lang),
-					Requester: req.Requester, CreatedAt: req.CreatedAt.In(s.loc).Format("2006-01-02 15:04"),
-					Undecided: req.Undecided(), Items: len(req.Items)})
-			}
-			if page.Next != "" {
-				d.More = append(d.More, moreLink{Service: f.Title.In(lang),
-					Href: "/handlaggare/utlamnande?" + url.Values{"tjanst": {f.ID}, "efter": {page.Next}}.Encode()})
-			}
+		}
+	}
+	if only != "" && len(services) == 0 {
+		s.notFound(w, r) // not an e-service this officer reviews
+		return
+	}
+	var d disclosuresData
+	for _, f := range services {
+		q := submission.PageQuery{Limit: s.opts.DeskPageSize}
+		if f.ID == only {
+			q.After = after
+			d.First = "/handlaggare/utlamnande"
+		}
+		page, err := s.deps.Cases.DisclosureQueuePage(r.Context(), *who, f.ID, q)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, req := range page.Requests {
+			d.Rows = append(d.Rows, disclosureRow{ID: req.ID, Reference: req.Reference, Service: f.Title.In(lang),
+				Requester: req.Requester, CreatedAt: req.CreatedAt.In(s.loc).Format("2006-01-02 15:04"),
+				Undecided: req.Undecided(), Items: len(req.Items)})
+		}
+		if page.Next != "" {
+			d.More = append(d.More, moreLink{Service: f.Title.In(lang),
+				Href: "/handlaggare/utlamnande?" + url.Values{"tjanst": {f.ID}, "efter": {page.Next}}.Encode()})
 		}
 	}
 	s.render(w, r, http.StatusOK, "desk_disclosures", s.newPage(r, text("desk.disclosures", lang), d))
