@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -34,9 +35,12 @@ type CaseExecutor interface {
 	// Errors: ErrInvalid when Year is not positive.
 	ReferenceNext(ctx context.Context, params *ReferenceNextParams) (int64, error)
 
-	// CaseInsert stores a new case. Errors: ErrConflict when the ID, the
-	// reference, the draft ID or (owner, idempotency key) is already used;
-	// ErrInvalid when a required field is empty or zero.
+	// CaseInsert stores a new case, and with params.Audit its first audit
+	// entry, all or nothing: the returned row then has that entry as its
+	// audit head. Errors: ErrConflict when the ID, the reference, the
+	// draft ID or (owner, idempotency key) is already used; ErrInvalid
+	// when a required field is empty or zero, or Audit is not an entry 1
+	// of this case.
 	CaseInsert(ctx context.Context, params *CaseInsertParams) (*CaseRow, error)
 
 	// CaseGet returns a case with its record. When params.Owner is set the
@@ -148,6 +152,29 @@ type CaseInsertParams struct {
 	Digest                []byte
 	Record                []byte
 	Manifest              []byte
+	// Audit, when set, is the case's first audit entry (Seq 1, CaseID
+	// the case's ID or empty), stored with the case as AuditAppend would
+	// store it; on PostgreSQL case and entry go in in one statement, one
+	// round trip less in the submit transaction.
+	Audit *AuditRow
+}
+
+// CheckFirstAudit reports what is wrong with p.Audit, for drivers: nil is
+// fine; otherwise it must be entry 1 of the case (CaseID empty or p.ID)
+// with a time, an event and a hash.
+func CheckFirstAudit(p *CaseInsertParams) error {
+	a := p.Audit
+	switch {
+	case a == nil:
+		return nil
+	case a.CaseID != "" && a.CaseID != p.ID:
+		return errors.New("audit entry of another case")
+	case a.Seq != 1:
+		return errors.New("first audit entry not numbered 1")
+	case a.At.IsZero() || a.Event == "" || len(a.Hash) == 0:
+		return errors.New("audit entry without time, event or hash")
+	}
+	return nil
 }
 
 // CaseGetParams are the params of CaseGet.

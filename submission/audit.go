@@ -51,24 +51,28 @@ func entryHash(caseID string, seq int64, at time.Time, actor, event string, data
 // appendAudit appends an event to a case's audit log inside ex (a Tx),
 // chaining it to the case's current audit head.
 func appendAudit(ctx context.Context, ex storage.Executor, c *storage.CaseRow, at time.Time, actor, event string, data []byte) (*storage.CaseRow, error) {
-	if data == nil {
-		data = []byte("{}")
-	}
-	prev := c.AuditHead
-	if c.AuditSeq == 0 {
-		prev = genesis
-	}
-	seq := c.AuditSeq + 1
-	hash := entryHash(c.ID, seq, at, actor, event, data, prev)
-	err := ex.AuditAppend(ctx, &storage.AuditAppendParams{Entry: storage.AuditRow{
-		CaseID: c.ID, Seq: seq, At: storage.Time(at), Actor: actor, Event: event, Data: data, PrevHash: prev, Hash: hash,
-	}})
-	if err != nil {
+	entry := auditRow(c.ID, c.AuditSeq, c.AuditHead, at, actor, event, data)
+	if err := ex.AuditAppend(ctx, &storage.AuditAppendParams{Entry: entry}); err != nil {
 		return nil, fmt.Errorf("submission: audit %s: %w", c.ID, err)
 	}
 	cp := *c
-	cp.AuditSeq, cp.AuditHead = seq, hash
+	cp.AuditSeq, cp.AuditHead = entry.Seq, entry.Hash
 	return &cp, nil
+}
+
+// auditRow returns the entry that follows entry seq (0: none) with hash
+// head in a case's audit log, chained to it.
+func auditRow(caseID string, seq int64, head []byte, at time.Time, actor, event string, data []byte) storage.AuditRow {
+	if data == nil {
+		data = []byte("{}")
+	}
+	prev := head
+	if seq == 0 {
+		prev = genesis
+	}
+	hash := entryHash(caseID, seq+1, at, actor, event, data, prev)
+	return storage.AuditRow{CaseID: caseID, Seq: seq + 1, At: storage.Time(at), Actor: actor, Event: event, Data: data,
+		PrevHash: prev, Hash: hash}
 }
 
 // Audit appends an event to a case's audit log inside tx, chained to the

@@ -379,11 +379,16 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 
 	flags, manifest := pd.flags, pd.manifest
 
+	// The case goes in with the first entry of its audit log (one
+	// statement on PostgreSQL).
+	data, _ := json.Marshal(map[string]any{"reference": rec.Reference, "digest": hex.EncodeToString(digest),
+		"documents": 1 + len(rec.Attachments), "flags": len(flags)})
+	audit := auditRow(rec.CaseID, 0, nil, now, who.Subject.Masked(), "submitted", data)
 	c, err := tx.CaseInsert(ctx, &storage.CaseInsertParams{
 		ID: rec.CaseID, Reference: rec.Reference, Prefix: p.opts.ReferencePrefix, Year: year, Seq: seq,
 		Service: rec.Service, FormVersion: rec.FormVersion, Owner: h.Owner, DraftID: h.Draft.ID,
 		IdempotencyKey: pd.idemKey, Status: StatusSubmitted, StatusLabel: "", SubjectLine: rec.SubjectLine,
-		ReceivedAt: now, Digest: digest, Record: encoded, Manifest: manifest,
+		ReceivedAt: now, Digest: digest, Record: encoded, Manifest: manifest, Audit: &audit,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("submission: register: %w", err)
@@ -415,11 +420,6 @@ func (p *Pipeline) register(ctx context.Context, tx storage.Tx, who identity.Pri
 		Applicant: who.Subject, Party: identity.Party{Kind: who.Party.Kind, Subject: who.Party.Subject},
 	}); err != nil {
 		return nil, fmt.Errorf("submission: notify: %w", err)
-	}
-	data, _ := json.Marshal(map[string]any{"reference": c.Reference, "digest": hex.EncodeToString(digest),
-		"documents": 1 + len(rec.Attachments), "flags": len(flags)})
-	if _, err := appendAudit(ctx, tx, c, now, who.Subject.Masked(), "submitted", data); err != nil {
-		return nil, err
 	}
 	return &Receipt{
 		CaseID: c.ID, Reference: c.Reference, ReceivedAt: now, Service: c.Service, Title: rec.FormTitle,

@@ -29,7 +29,15 @@ const (
 	caseInsertSQL = `INSERT INTO cases (` + caseCols + `, record)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, 0, NULL, $17)
 		ON CONFLICT DO NOTHING`
-	caseExistsSQL    = `SELECT 1 FROM cases WHERE id = $1`
+	// The case with its first audit entry: the entry goes in only when
+	// the case did, and the case starts with it as its head.
+	caseInsertAuditSQL = `WITH c AS (
+			INSERT INTO cases (` + caseCols + `, record)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, 1, $18, $17)
+			ON CONFLICT DO NOTHING RETURNING id)
+		INSERT INTO audit_log (case_id, seq, at, actor, event, data, prev_hash, hash)
+		SELECT c.id, 1, $19, $20, $21, $22, $23, $18 FROM c`
+	caseExistsSQL = `SELECT 1 FROM cases WHERE id = $1`
 	caseSetStatusSQL = `UPDATE cases SET status = $1, status_label = $2, updated_at = $3 WHERE id = $4 AND status = $5`
 	// The document goes in only when its case exists (a conflict on the
 	// ID is skipped, see caseInsertSQL); pos, an identity, orders a case's
@@ -96,6 +104,12 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 	case !textOK(p.ID, p.Reference, p.Prefix, p.Service, p.Owner, p.DraftID, p.IdempotencyKey, p.Status, p.StatusLabel, p.SubjectLine):
 		return nil, badText(op)
 	}
+	if err := storage.CheckFirstAudit(p); err != nil {
+		return nil, invalid(op, err.Error())
+	}
+	if a := p.Audit; a != nil && !textOK(a.Actor, a.Event) {
+		return nil, badText(op)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -103,10 +117,15 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 	if manifest == nil {
 		manifest = []byte("{}")
 	}
-	err := e.run(ctx, op, func(q querier) error {
-		tag, err := q.Exec(ctx, caseInsertSQL, p.ID, p.Reference, p.Prefix, p.Year, p.Seq, p.Service, p.FormVersion, p.Owner,
-			p.DraftID, nullText(p.IdempotencyKey), p.Status, p.StatusLabel, p.SubjectLine, ts(p.ReceivedAt), p.Digest,
-			manifest, p.Record)
+	q, args := caseInsertSQL, []any{p.ID, p.Reference, p.Prefix, p.Year, p.Seq, p.Service, p.FormVersion, p.Owner,
+		p.DraftID, nullText(p.IdempotencyKey), p.Status, p.StatusLabel, p.SubjectLine, ts(p.ReceivedAt), p.Digest,
+		manifest, p.Record}
+	if a := p.Audit; a != nil {
+		q = caseInsertAuditSQL
+		args = append(args, a.Hash, ts(a.At), a.Actor, a.Event, blob(a.Data), blob(a.PrevHash))
+	}
+	err := e.run(ctx, op, func(qr querier) error {
+		tag, err := qr.Exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -118,12 +137,18 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 	if err != nil {
 		return nil, fail(ctx, op, p.ID, err)
 	}
+	var auditSeq int64
+	var auditHead []byte
+	if p.Audit != nil {
+		auditSeq, auditHead = 1, bytes.Clone(p.Audit.Hash)
+	}
 	return &storage.CaseRow{
 		ID: p.ID, Reference: p.Reference, Prefix: p.Prefix, Year: p.Year, Seq: p.Seq, Service: p.Service,
 		FormVersion: p.FormVersion, Owner: p.Owner, DraftID: p.DraftID, IdempotencyKey: p.IdempotencyKey,
 		Status: p.Status, StatusLabel: p.StatusLabel, SubjectLine: p.SubjectLine,
 		ReceivedAt: ts(p.ReceivedAt), UpdatedAt: ts(p.ReceivedAt),
 		Digest: bytes.Clone(p.Digest), Record: bytes.Clone(p.Record), Manifest: bytes.Clone(manifest),
+		AuditSeq: auditSeq, AuditHead: auditHead,
 	}, nil
 }
 

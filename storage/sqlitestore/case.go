@@ -201,6 +201,9 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 		// ReferenceNext never hands out such a reference.
 		return nil, invalid(op, "year or seq not positive")
 	}
+	if err := storage.CheckFirstAudit(p); err != nil {
+		return nil, invalid(op, err.Error())
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -208,9 +211,30 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 	if manifest == nil {
 		manifest = []byte("{}")
 	}
-	_, err := e.execSQL(ctx, qCaseInsert,
-		p.ID, p.Reference, p.Prefix, p.Year, p.Seq, p.Service, p.FormVersion, p.Owner, p.DraftID, nullString(p.IdempotencyKey),
-		p.Status, p.StatusLabel, p.SubjectLine, micros(p.ReceivedAt), micros(p.ReceivedAt), p.Digest, manifest, p.Record)
+	insert := func(e *executor) error {
+		_, err := e.execSQL(ctx, qCaseInsert,
+			p.ID, p.Reference, p.Prefix, p.Year, p.Seq, p.Service, p.FormVersion, p.Owner, p.DraftID, nullString(p.IdempotencyKey),
+			p.Status, p.StatusLabel, p.SubjectLine, micros(p.ReceivedAt), micros(p.ReceivedAt), p.Digest, manifest, p.Record)
+		return err
+	}
+	var auditSeq int64
+	var auditHead []byte
+	var err error
+	if p.Audit == nil {
+		err = insert(e)
+	} else {
+		// Two statements, all or nothing (the trigger of audit_log moves
+		// the head): one round trip means nothing in-process.
+		a := *p.Audit
+		a.CaseID = p.ID
+		err = e.atomic(ctx, func(e *executor) error {
+			if err := insert(e); err != nil {
+				return err
+			}
+			return e.auditAppend(ctx, &storage.AuditAppendParams{Entry: a})
+		})
+		auditSeq, auditHead = 1, bytes.Clone(a.Hash)
+	}
 	if err != nil {
 		return nil, fail(ctx, op, p.ID, err)
 	}
@@ -220,6 +244,7 @@ func (e *executor) caseInsert(ctx context.Context, p *storage.CaseInsertParams) 
 		Status: p.Status, StatusLabel: p.StatusLabel, SubjectLine: p.SubjectLine,
 		ReceivedAt: storage.Time(p.ReceivedAt), UpdatedAt: storage.Time(p.ReceivedAt),
 		Digest: bytes.Clone(p.Digest), Record: bytes.Clone(p.Record), Manifest: bytes.Clone(manifest),
+		AuditSeq: auditSeq, AuditHead: auditHead,
 	}, nil
 }
 

@@ -108,6 +108,75 @@ func (s *suite) testAudit(t *testing.T) {
 		requireSameCase(t, c2, b.mustCase("c2"))
 	})
 
+	t.Run("WithTheCase", func(t *testing.T) {
+		for _, inTx := range []bool{false, true} {
+			t.Run(fmt.Sprintf("inTx=%v", inTx), func(t *testing.T) {
+				b := s.setupCase(t)
+				first := b.auditEntry("c1", 1, nil)
+				p := b.caseParams("c1", ownerA)
+				p.Audit = &first
+				insert := func(ex storage.Executor, p *storage.CaseInsertParams) (*storage.CaseRow, error) {
+					return ex.CaseInsert(b.ctx, p)
+				}
+				var row *storage.CaseRow
+				var err error
+				if inTx {
+					err = storage.WithTx(b.ctx, b.d, func(ctx context.Context, tx storage.Tx) error {
+						row, err = insert(tx, p)
+						return err
+					})
+				} else {
+					row, err = insert(b.d, p)
+				}
+				require.NoError(t, err)
+				require.Equal(t, int64(1), row.AuditSeq, "the returned row has the entry as its head")
+				require.Equal(t, first.Hash, row.AuditHead)
+				b.requireHead("c1", 1, first.Hash)
+				requireAudit(t, []storage.AuditRow{first}, b.listAudit(b.d, "c1"))
+				// The log goes on from it.
+				second := b.auditEntry("c1", 2, first.Hash)
+				require.NoError(t, b.d.AuditAppend(b.ctx, &storage.AuditAppendParams{Entry: second}))
+				requireAudit(t, []storage.AuditRow{first, second}, b.listAudit(b.d, "c1"))
+
+				// A case that conflicts writes no entry either; an entry
+				// without the case's ID is the case's.
+				again := b.caseParams("c2", ownerA)
+				again.Reference = p.Reference
+				other := b.auditEntry("c2", 1, nil)
+				again.Audit = &other
+				_, err = insert(b.d, again)
+				require.ErrorIs(t, err, storage.ErrConflict)
+				require.Empty(t, b.listAudit(b.d, "c2"))
+				anon := b.auditEntry("", 1, nil)
+				p3 := b.caseParams("c3", ownerA)
+				p3.Audit = &anon
+				_, err = insert(b.d, p3)
+				require.NoError(t, err)
+				got := b.listAudit(b.d, "c3")
+				require.Len(t, got, 1)
+				require.Equal(t, "c3", got[0].CaseID)
+
+				// Only entry 1 of this case, with time, event and hash.
+				for name, mod := range map[string]func(*storage.AuditRow){
+					"seq2":      func(a *storage.AuditRow) { a.Seq = 2 },
+					"otherCase": func(a *storage.AuditRow) { a.CaseID = "c1" },
+					"noHash":    func(a *storage.AuditRow) { a.Hash = nil },
+					"noEvent":   func(a *storage.AuditRow) { a.Event = "" },
+					"noTime":    func(a *storage.AuditRow) { a.At = time.Time{} },
+				} {
+					bad := b.auditEntry("c4", 1, nil)
+					mod(&bad)
+					p4 := b.caseParams("c4", ownerA)
+					p4.Audit = &bad
+					_, err := insert(b.d, p4)
+					require.ErrorIs(t, err, storage.ErrInvalid, name)
+					_, err = b.d.CaseGet(b.ctx, &storage.CaseGetParams{ID: "c4"})
+					require.ErrorIs(t, err, storage.ErrNotFound, "%s: no case either", name)
+				}
+			})
+		}
+	})
+
 	t.Run("SeqMustBeLastPlusOne", func(t *testing.T) {
 		b := s.setupCase(t)
 		b.insertCase("c1", ownerA, nil)
