@@ -37,7 +37,7 @@ const (
 			ON CONFLICT DO NOTHING RETURNING id)
 		INSERT INTO audit_log (case_id, seq, at, actor, event, data, prev_hash, hash)
 		SELECT c.id, 1, $19, $20, $21, $22, $23, $18 FROM c`
-	caseExistsSQL = `SELECT 1 FROM cases WHERE id = $1`
+	caseExistsSQL    = `SELECT 1 FROM cases WHERE id = $1`
 	caseSetStatusSQL = `UPDATE cases SET status = $1, status_label = $2, updated_at = $3 WHERE id = $4 AND status = $5`
 	// The document goes in only when its case exists (a conflict on the
 	// ID is skipped, see caseInsertSQL); pos, an identity, orders a case's
