@@ -30,7 +30,7 @@ type querier interface {
 // a caller's transaction.
 type executor struct {
 	db *DB
-	tx pgx.Tx
+	tx querier
 }
 
 // inTx reports whether the executor runs inside a caller's transaction.

@@ -167,6 +167,8 @@ func (db *DB) Close() error {
 
 // Begin starts a read-write transaction at PostgreSQL's default isolation,
 // READ COMMITTED, on a connection of its own; it implements storage.Driver.
+// BEGIN goes to the server with the transaction's first statement, in the
+// same round trip.
 // Row locks taken by the conditional writes (revision checks, attachment
 // caps, the reference sequence, outbox leases) make the contract's
 // guarantees hold across instances.
@@ -182,17 +184,19 @@ func (db *DB) Begin(ctx context.Context) (storage.Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var ptx pgx.Tx
+	// BEGIN goes out with the first statement (lazyTx); the pool pings a
+	// connection that was idle, so a dead one is replaced here.
+	var conn *pgxpool.Conn
 	err := db.retry(ctx, "begin", func() error {
 		var err error
-		ptx, err = db.pool.Begin(ctx)
+		conn, err = db.pool.Acquire(ctx)
 		return err
 	})
 	if err != nil {
 		return nil, fail(ctx, "begin", "", err)
 	}
-	t := &tx{ptx: ptx, ctx: ctx}
-	t.ex = executor{db: db, tx: ptx}
+	t := &tx{lz: &lazyTx{conn: conn}, ctx: ctx}
+	t.ex = executor{db: db, tx: t.lz}
 	// Like database/sql: end the transaction when its ctx ends, so a
 	// forgotten or abandoned transaction does not hold its locks and
 	// connection.
@@ -204,10 +208,10 @@ func (db *DB) Begin(ctx context.Context) (storage.Tx, error) {
 // runs without that ctx, and a dead server must not hang it.
 const rollbackTimeout = 10 * time.Second
 
-// tx is a storage.Tx: a pgx transaction on one pooled connection.
+// tx is a storage.Tx: a transaction on one pooled connection.
 type tx struct {
-	ex  executor
-	ptx pgx.Tx
+	ex executor
+	lz *lazyTx
 	// ctx is the Begin ctx, kept (as database/sql's Tx keeps it) to report
 	// its error when it ended the transaction before Commit.
 	ctx  context.Context
@@ -234,7 +238,8 @@ func (t *tx) abort() {
 	t.done, t.aborted = true, true
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
 	defer cancel()
-	_ = t.ptx.Rollback(ctx)
+	_ = t.lz.end(ctx, false)
+	t.lz.release()
 }
 
 // usable returns nil when methods may run, else why not.
@@ -260,19 +265,20 @@ func (t *tx) Commit() error {
 		return fmt.Errorf("pgstore: commit: %w", storage.ErrTxDone)
 	}
 	t.done = true
+	defer t.lz.release()
 	if t.lost {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
 		defer cancel()
-		_ = t.ptx.Rollback(ctx) // releases the dead connection
+		_ = t.lz.end(ctx, false) // the pool closes the dead connection
 		return fmt.Errorf("pgstore: commit: not committed, the connection broke earlier in the transaction: %w", ErrConnLost)
 	}
 	if err := t.ctx.Err(); err != nil {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
 		defer cancel()
-		_ = t.ptx.Rollback(ctx)
+		_ = t.lz.end(ctx, false)
 		return err
 	}
-	err := t.ptx.Commit(t.ctx)
+	err := t.lz.end(t.ctx, true)
 	if err == nil {
 		return nil
 	}
@@ -299,9 +305,10 @@ func (t *tx) Rollback() error {
 		return nil
 	}
 	t.done = true
+	defer t.lz.release()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.ctx), rollbackTimeout)
 	defer cancel()
-	err := t.ptx.Rollback(ctx)
+	err := t.lz.end(ctx, false)
 	if err != nil && !errors.Is(err, pgx.ErrTxClosed) {
 		if ierr := interpretError(context.Background(), err); errors.Is(ierr, ErrConnLost) {
 			// The server rolls back a transaction whose

@@ -153,3 +153,85 @@ func TestTextPostgresCannotHold(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "550 \uFFFD\uFFFD rejected", got.LastError)
 }
+
+// A transaction's BEGIN goes out with its first statement, whatever that
+// statement's shape (one row, many rows, a write): what the transaction
+// writes is still invisible outside until Commit, and a transaction that
+// ran nothing gives its connection back on Commit and on Rollback.
+func TestTransactionBeginsWithItsFirstStatement(t *testing.T) {
+	t.Parallel()
+	dsn := testDSN(t)
+	o := quiet(newSchema(t, dsn))
+	o.MaxConns = 1
+	db, err := pgstore.Open(t.Context(), dsn, o)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	outside, err := pgstore.Open(t.Context(), dsn, quiet(db.Schema()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = outside.Close() })
+	ctx := t.Context()
+	_, err = db.DraftInsert(ctx, draftParams("d0"))
+	require.NoError(t, err)
+
+	// With one connection, a transaction that never began must not keep
+	// it (a regression would hang here: bound it).
+	bounded, stop := context.WithTimeout(ctx, time.Minute)
+	defer stop()
+	for range 3 {
+		tx, err := db.Begin(bounded)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit())
+		tx, err = db.Begin(bounded)
+		require.NoError(t, err)
+		require.NoError(t, tx.Rollback())
+	}
+
+	firsts := []struct {
+		name string
+		run  func(tx storage.Tx) error
+	}{
+		{"row", func(tx storage.Tx) error {
+			_, err := tx.DraftGet(ctx, &storage.DraftGetParams{ID: "d0", Owner: "o"})
+			return err
+		}},
+		{"rows", func(tx storage.Tx) error {
+			list, err := tx.DraftList(ctx, &storage.DraftListParams{Owner: "o"})
+			if err == nil && len(list) == 0 {
+				err = errors.New("no drafts listed")
+			}
+			return err
+		}},
+		{"write", func(tx storage.Tx) error {
+			_, err := tx.DraftInsert(ctx, draftParams("w-first"))
+			return err
+		}},
+		{"missingRow", func(tx storage.Tx) error {
+			_, err := tx.DraftGet(ctx, &storage.DraftGetParams{ID: "nope", Owner: "o"})
+			if errors.Is(err, storage.ErrNotFound) {
+				return nil
+			}
+			return err
+		}},
+	}
+	for _, first := range firsts {
+		tx, err := db.Begin(bounded)
+		require.NoError(t, err)
+		require.NoError(t, first.run(tx), first.name)
+		id := "x-" + first.name
+		_, err = tx.DraftInsert(ctx, draftParams(id))
+		require.NoError(t, err, first.name)
+		_, err = outside.DraftGet(ctx, &storage.DraftGetParams{ID: id, Owner: "o"})
+		require.ErrorIs(t, err, storage.ErrNotFound, "%s: not visible before Commit", first.name)
+		require.NoError(t, tx.Commit(), first.name)
+		_, err = outside.DraftGet(ctx, &storage.DraftGetParams{ID: id, Owner: "o"})
+		require.NoError(t, err, "%s: visible after Commit", first.name)
+	}
+
+	tx, err := db.Begin(bounded)
+	require.NoError(t, err)
+	_, err = tx.DraftInsert(ctx, draftParams("rolled-back"))
+	require.NoError(t, err)
+	require.NoError(t, tx.Rollback())
+	_, err = outside.DraftGet(ctx, &storage.DraftGetParams{ID: "rolled-back", Owner: "o"})
+	require.ErrorIs(t, err, storage.ErrNotFound)
+}
