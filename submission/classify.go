@@ -436,7 +436,14 @@ func classifyField(flags []Flag, fd *form.Field, path string, v form.Value, doc 
 		fd.Type == form.TypeChoice || fd.Type == form.TypeOrganisationsnummer || fd.Type == form.TypePostnummer {
 		return flags
 	}
-	text := v.Text()
+	return append(flags, freeTextFlags(v.Text(), path, doc)...)
+}
+
+// freeTextFlags flags the personal data found in free text at path of
+// document doc: personnummer (date- and Luhn-checked), e-mail addresses
+// and phone numbers, one flag per kind found; none when it holds none.
+func freeTextFlags(text, path, doc string) []Flag {
+	var flags []Flag
 	nums := scanNumbers(text)
 	if len(nums.personnummer()) > 0 {
 		flags = append(flags, Flag{Document: doc, Path: path, Kind: string(form.SensitivityIdentityNumber), Reason: "freeText:personnummer"})

@@ -332,7 +332,7 @@ func (c *Cases) Decide(ctx context.Context, who identity.Principal, requestID, f
 	if err := checkText(d.Reasoning, false); err != nil {
 		return err
 	}
-	if nums := scanNumbers(d.Reasoning); len(nums.personnummer()) > 0 || len(FindEmail(d.Reasoning)) > 0 || len(nums.phones()) > 0 {
+	if len(freeTextFlags(d.Reasoning, "", "")) > 0 { // what classification would flag in free text
 		return fmt.Errorf("%w: the reasoning goes out with the written decision: name the kind of data, not the data (no personnummer, e-mail address or phone number)", ErrInvalid)
 	}
 	return storage.WithTx(ctx, c.db, func(ctx context.Context, tx storage.Tx) error {
