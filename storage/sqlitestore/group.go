@@ -200,15 +200,14 @@ func (g *group) flushIfIdle() {
 // aliveLocked reports whether the shared transaction is still open.
 // SQLite rolls a transaction back by itself after some errors (a full
 // disk, an I/O error, no memory), and statements after that run in
-// autocommit mode: no later member may run then. BEGIN fails inside a
-// transaction and starts one outside it. g.mu is held.
+// autocommit mode: no later member may run then. A probe that fails says
+// no (see txOpen). g.mu is held.
 func (g *group) aliveLocked() bool {
-	_, err := g.sqlTx.ExecContext(context.Background(), "BEGIN")
-	if err == nil {
-		_, _ = g.sqlTx.ExecContext(context.Background(), "ROLLBACK")
-		return false
-	}
-	return strings.Contains(err.Error(), "within a transaction")
+	open, _ := txOpen(context.Background(), func(ctx context.Context, q string) error {
+		_, err := g.sqlTx.ExecContext(ctx, q)
+		return err
+	})
+	return open
 }
 
 // lostLocked ends a shared transaction that SQLite already rolled back:

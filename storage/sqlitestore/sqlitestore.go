@@ -294,12 +294,26 @@ func (t *tx) check(err error) error {
 	if err == nil || t.lost || !mayEndTx(err) {
 		return err
 	}
-	// BEGIN fails inside a transaction and starts one outside it.
-	c := context.WithoutCancel(t.ctx)
-	if t.ex.txExec(c, "BEGIN") != nil {
-		return err // still open (or the member has ended anyway)
+	if open, perr := txOpen(context.WithoutCancel(t.ctx), t.ex.txExec); open || perr != nil {
+		return err // still open (or, the probe failing, the member has ended anyway)
 	}
-	_ = t.ex.txExec(c, "ROLLBACK")
 	t.lost = true
 	return errors.Join(err, ErrTxLost)
+}
+
+// txOpen probes whether the connection exec runs on is still inside a
+// transaction, which SQLite may have rolled back by itself after an error:
+// BEGIN fails inside one ("cannot start a transaction within a
+// transaction") and starts one outside, which is rolled back at once.
+// perr is a BEGIN failure of any other kind, which tells neither.
+func txOpen(ctx context.Context, exec func(context.Context, string) error) (open bool, perr error) {
+	err := exec(ctx, "BEGIN")
+	switch {
+	case err == nil:
+		_ = exec(ctx, "ROLLBACK")
+		return false, nil
+	case strings.Contains(err.Error(), "within a transaction"):
+		return true, nil
+	}
+	return false, err
 }
