@@ -45,6 +45,19 @@ func openTestDB(tb testing.TB, dsn string) *pgstore.DB {
 	return db
 }
 
+// openOneConnDB opens a DB whose pool has one connection, in a fresh schema
+// of its own, closed when the test ends: a transaction that keeps its
+// connection makes every later call wait.
+func openOneConnDB(tb testing.TB, dsn string) *pgstore.DB {
+	tb.Helper()
+	o := quiet(newSchema(tb, dsn))
+	o.MaxConns = 1
+	db, err := pgstore.Open(context.Background(), dsn, o)
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
 // draftParams returns valid insert params for a draft of owner "o".
 func draftParams(id string) *storage.DraftInsertParams {
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -18,12 +18,7 @@ func TestEndedBeginContextReleasesTheConnection(t *testing.T) {
 	// without Commit or Rollback must give the connection back by itself
 	// (as database/sql does), or every later call waits forever.
 	t.Parallel()
-	dsn := testDSN(t)
-	o := quiet(newSchema(t, dsn))
-	o.MaxConns = 1
-	db, err := pgstore.Open(t.Context(), dsn, o)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
+	db := openOneConnDB(t, testDSN(t))
 
 	ctx, cancel := context.WithCancel(t.Context())
 	tx, err := db.Begin(ctx)
@@ -161,11 +156,7 @@ func TestTextPostgresCannotHold(t *testing.T) {
 func TestTransactionBeginsWithItsFirstStatement(t *testing.T) {
 	t.Parallel()
 	dsn := testDSN(t)
-	o := quiet(newSchema(t, dsn))
-	o.MaxConns = 1
-	db, err := pgstore.Open(t.Context(), dsn, o)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
+	db := openOneConnDB(t, dsn)
 	outside, err := pgstore.Open(t.Context(), dsn, quiet(db.Schema()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = outside.Close() })
