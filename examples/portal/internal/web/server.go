@@ -119,7 +119,7 @@ type Options struct {
 	MaxSessions int
 	// DeskPageSize is how many cases of an e-service the officer desk
 	// shows at a time, newest first, with a link to the older ones.
-	// Defaults to 50; at most submission.MaxPageSize.
+	// Defaults to submission.DefaultPageSize (50); at most submission.MaxPageSize.
 	DeskPageSize int
 	// LoginsPerMinute limits how many e-ID logins one client address may
 	// start per minute (with the same burst). Defaults to 10.
@@ -196,7 +196,7 @@ func New(deps Deps, opts *Options) (*Server, error) {
 		o.MaxSessions = 100000
 	}
 	if o.DeskPageSize <= 0 || o.DeskPageSize > submission.MaxPageSize {
-		o.DeskPageSize = 50
+		o.DeskPageSize = submission.DefaultPageSize
 	}
 	if o.LoginsPerMinute <= 0 {
 		o.LoginsPerMinute = 10
